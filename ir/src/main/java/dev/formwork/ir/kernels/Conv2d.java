@@ -1,0 +1,124 @@
+package dev.formwork.ir.kernels;
+
+import dev.formwork.ir.interp.Parallel;
+
+/**
+ * 2-D convolution on NCHW float arrays, weight [O, I/groups, kH, kW].
+ *
+ * <p>Three paths: a 1x1 stride-1 unpadded convolution is a plain matrix product per image;
+ * a depthwise convolution (one input channel per group) is a direct loop; anything else is
+ * im2col per image and group followed by a matrix product.
+ */
+public final class Conv2d {
+    private Conv2d() {}
+
+    /** Geometry of one convolution. Pads are [top, left, bottom, right]. */
+    public record Geometry(int n, int c, int h, int w, int o, int kh, int kw,
+                           int sh, int sw, int pt, int pl, int pb, int pr, int dh, int dw, int groups) {
+        public int oh() {
+            return (h + pt + pb - dh * (kh - 1) - 1) / sh + 1;
+        }
+
+        public int ow() {
+            return (w + pl + pr - dw * (kw - 1) - 1) / sw + 1;
+        }
+    }
+
+    public static float[] run(Geometry g, float[] x, float[] weight, float[] bias) {
+        int oh = g.oh(), ow = g.ow();
+        float[] y = new float[g.n() * g.o() * oh * ow];
+        int cg = g.c() / g.groups(), og = g.o() / g.groups();
+        boolean pointwise = g.kh() == 1 && g.kw() == 1 && g.sh() == 1 && g.sw() == 1
+                && g.pt() == 0 && g.pl() == 0 && g.pb() == 0 && g.pr() == 0;
+        if (cg == 1 && g.groups() > 1) {
+            depthwise(g, x, weight, bias, y);
+            return y;
+        }
+        int spatial = oh * ow;
+        int kdim = cg * g.kh() * g.kw();
+        for (int b = 0; b < g.n(); b++) {
+            for (int gr = 0; gr < g.groups(); gr++) {
+                int yOff = (b * g.o() + gr * og) * spatial;
+                fillBias(y, yOff, bias, gr * og, og, spatial);
+                float[] cols;
+                int colOff;
+                if (pointwise) {
+                    cols = x;
+                    colOff = (b * g.c() + gr * cg) * g.h() * g.w();
+                } else {
+                    cols = im2col(g, x, b, gr * cg, cg);
+                    colOff = 0;
+                }
+                Gemm.sgemm(og, spatial, kdim, weight, gr * og * kdim, kdim, cols, colOff, spatial, false,
+                        y, yOff, spatial, true);
+            }
+        }
+        return y;
+    }
+
+    private static void fillBias(float[] y, int off, float[] bias, int o0, int count, int spatial) {
+        if (bias == null) return;
+        for (int o = 0; o < count; o++) {
+            java.util.Arrays.fill(y, off + o * spatial, off + (o + 1) * spatial, bias[o0 + o]);
+        }
+    }
+
+    /** Rows (c, ky, kx), columns (oy, ox): the patch matrix of image b, channels [c0, c0+cn). */
+    static float[] im2col(Geometry g, float[] x, int b, int c0, int cn) {
+        int oh = g.oh(), ow = g.ow(), kh = g.kh(), kw = g.kw();
+        float[] cols = new float[cn * kh * kw * oh * ow];
+        Parallel.forRange(cn, 4, (lo, hi) -> {
+            for (int c = lo; c < hi; c++) {
+                int xBase = (b * g.c() + c0 + c) * g.h() * g.w();
+                for (int ky = 0; ky < kh; ky++) {
+                    for (int kx = 0; kx < kw; kx++) {
+                        int row = ((c * kh + ky) * kw + kx) * oh * ow;
+                        for (int oy = 0; oy < oh; oy++) {
+                            int iy = oy * g.sh() - g.pt() + ky * g.dh();
+                            int r = row + oy * ow;
+                            if (iy < 0 || iy >= g.h()) continue; // stays zero
+                            int xr = xBase + iy * g.w();
+                            for (int ox = 0; ox < ow; ox++) {
+                                int ix = ox * g.sw() - g.pl() + kx * g.dw();
+                                if (ix >= 0 && ix < g.w()) cols[r + ox] = x[xr + ix];
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        return cols;
+    }
+
+    /** One input channel per group; output channel o reads input channel o / (O / groups). */
+    static void depthwise(Geometry g, float[] x, float[] weight, float[] bias, float[] y) {
+        int oh = g.oh(), ow = g.ow(), kh = g.kh(), kw = g.kw();
+        int mult = g.o() / g.groups();
+        Parallel.forRange(g.n() * g.o(), 2, (lo, hi) -> {
+            for (int bo = lo; bo < hi; bo++) {
+                int b = bo / g.o(), o = bo % g.o();
+                int ci = o / mult;
+                int xBase = (b * g.c() + ci) * g.h() * g.w();
+                int yBase = bo * oh * ow;
+                int wBase = o * kh * kw;
+                float bv = bias == null ? 0f : bias[o];
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        float s = 0f;
+                        for (int ky = 0; ky < kh; ky++) {
+                            int iy = oy * g.sh() - g.pt() + ky * g.dh();
+                            if (iy < 0 || iy >= g.h()) continue;
+                            int xr = xBase + iy * g.w();
+                            int wr = wBase + ky * kw;
+                            for (int kx = 0; kx < kw; kx++) {
+                                int ix = ox * g.sw() - g.pl() + kx * g.dw();
+                                if (ix >= 0 && ix < g.w()) s += x[xr + ix] * weight[wr + kx];
+                            }
+                        }
+                        y[yBase + oy * ow + ox] = s + bv;
+                    }
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,6 @@
+package dev.formwork.ir.op;
+
+/** Attribute kinds; integers are stored as long, floats as double. */
+public enum AttrType {
+    INT, INTS, FLOAT, FLOATS, STRING, TENSOR
+}
