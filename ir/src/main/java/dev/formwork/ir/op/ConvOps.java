@@ -24,6 +24,7 @@ public final class ConvOps {
             attr("pads", AttrType.INTS, new long[] {0, 0, 0, 0}, "[top, left, bottom, right] (ONNX order)");
             attr("dilations", AttrType.INTS, new long[] {1, 1}, "[dH, dW]");
             attr("groups", AttrType.INT, 1L, "channel groups; groups == C is depthwise");
+            Layouts.declare(this);
         }
 
         static Conv2d.Geometry geometry(Node node, Shape x, Shape w) {
@@ -35,8 +36,8 @@ public final class ConvOps {
 
         @Override
         public List<ValueType> infer(Node node, List<ValueType> in) {
-            Shape x = in.get(0).shape(), w = in.get(1).shape();
-            if (x.rank() != 4) throw error(node, "input must be 4-D NCHW, got " + x);
+            Shape x = Layouts.toNchw(node, in.get(0).shape()), w = in.get(1).shape();
+            if (x.rank() != 4) throw error(node, "input must be 4-D, got " + in.get(0).shape());
             if (w.rank() != 4) throw error(node, "weight must be 4-D [O,C/g,kH,kW], got " + w);
             int groups = (int) node.i("groups");
             if (groups < 1 || x.dim(1) % groups != 0 || w.dim(0) % groups != 0) {
@@ -50,14 +51,15 @@ public final class ConvOps {
             }
             Conv2d.Geometry g = geometry(node, x, w);
             if (g.oh() <= 0 || g.ow() <= 0) throw error(node, "empty output for input " + x);
-            return one(new ValueType(in.get(0).dtype(), Shape.of(x.dim(0), w.dim(0), g.oh(), g.ow())));
+            return one(new ValueType(in.get(0).dtype(), Layouts.fromNchw(node, Shape.of(x.dim(0), w.dim(0), g.oh(), g.ow()))));
         }
 
         @Override
         public NdArray[] compute(Node node, NdArray[] in) {
-            Conv2d.Geometry g = geometry(node, in[0].shapeObj(), in[1].shapeObj());
-            float[] y = Conv2d.run(g, in[0].data(), in[1].data(), in.length > 2 ? in[2].data() : null);
-            return new NdArray[] {NdArray.of(new int[] {g.n(), g.o(), g.oh(), g.ow()}, y)};
+            NdArray x = Layouts.inNchw(node, in[0]);
+            Conv2d.Geometry g = geometry(node, x.shapeObj(), in[1].shapeObj());
+            float[] y = Conv2d.run(g, x.data(), in[1].data(), in.length > 2 ? in[2].data() : null);
+            return new NdArray[] {Layouts.outOfNchw(node, NdArray.of(new int[] {g.n(), g.o(), g.oh(), g.ow()}, y))};
         }
 
         @Override

@@ -24,11 +24,12 @@ public final class NormOps {
             super("BatchNorm", "inference BatchNorm over axis 1: inputs x, scale, bias, mean, var");
             inputs(5);
             attr("epsilon", AttrType.FLOAT, 1e-5, "added to the variance");
+            Layouts.declare(this);
         }
 
         @Override
         public List<ValueType> infer(Node node, List<ValueType> in) {
-            Shape x = in.get(0).shape();
+            Shape x = Layouts.toNchw(node, in.get(0).shape());
             if (x.rank() < 2) throw error(node, "input needs a channel axis, got " + x);
             for (int i = 1; i < 5; i++) {
                 if (!in.get(i).shape().equals(Shape.of(x.dim(1)))) {
@@ -40,10 +41,11 @@ public final class NormOps {
 
         @Override
         public NdArray[] compute(Node node, NdArray[] in) {
-            int[] s = in[0].shape();
+            NdArray xin = Layouts.inNchw(node, in[0]);
+            int[] s = xin.shape();
             int c = s[1];
             int inner = (int) (NdArray.numel(s) / s[0] / c);
-            float[] x = in[0].data(), y = new float[x.length];
+            float[] x = xin.data(), y = new float[x.length];
             float[] scale = new float[c], shift = new float[c];
             double eps = node.d("epsilon");
             for (int i = 0; i < c; i++) {
@@ -58,7 +60,7 @@ public final class NormOps {
                     for (int j = 0; j < inner; j++) y[off + j] = x[off + j] * a + b;
                 }
             });
-            return new NdArray[] {NdArray.of(s, y)};
+            return new NdArray[] {Layouts.outOfNchw(node, NdArray.of(s, y))};
         }
     }
 

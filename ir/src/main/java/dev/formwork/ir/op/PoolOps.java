@@ -27,6 +27,7 @@ public final class PoolOps {
             attr("strides", AttrType.INTS, new long[] {1, 1}, "[sH, sW]");
             attr("pads", AttrType.INTS, new long[] {0, 0, 0, 0}, "[top, left, bottom, right]");
             attr("count_include_pad", AttrType.INT, 0L, "1: padded zeros count towards the divisor");
+            Layouts.declare(this);
         }
 
         private static int out(int in, int k, int s, int p0, int p1) {
@@ -35,22 +36,23 @@ public final class PoolOps {
 
         @Override
         public List<ValueType> infer(Node node, List<ValueType> in) {
-            Shape x = in.get(0).shape();
-            if (x.rank() != 4) throw error(node, "input must be 4-D NCHW, got " + x);
+            Shape x = Layouts.toNchw(node, in.get(0).shape());
+            if (x.rank() != 4) throw error(node, "input must be 4-D, got " + x);
             int[] k = node.intArray("kernel"), s = node.intArray("strides"), p = node.intArray("pads");
             int oh = out(x.dim(2), k[0], s[0], p[0], p[2]), ow = out(x.dim(3), k[1], s[1], p[1], p[3]);
             if (oh <= 0 || ow <= 0) throw error(node, "empty output for input " + x);
-            return one(new ValueType(in.get(0).dtype(), Shape.of(x.dim(0), x.dim(1), oh, ow)));
+            return one(new ValueType(in.get(0).dtype(), Layouts.fromNchw(node, Shape.of(x.dim(0), x.dim(1), oh, ow))));
         }
 
         @Override
         public NdArray[] compute(Node node, NdArray[] in) {
-            int[] xs = in[0].shape();
+            NdArray xin = Layouts.inNchw(node, in[0]);
+            int[] xs = xin.shape();
             int[] k = node.intArray("kernel"), s = node.intArray("strides"), p = node.intArray("pads");
             boolean includePad = node.i("count_include_pad") != 0;
             int h = xs[2], w = xs[3];
             int oh = out(h, k[0], s[0], p[0], p[2]), ow = out(w, k[1], s[1], p[1], p[3]);
-            float[] x = in[0].data();
+            float[] x = xin.data();
             float[] y = new float[xs[0] * xs[1] * oh * ow];
             Parallel.forRange(xs[0] * xs[1], 4, (lo, hi) -> {
                 for (int plane = lo; plane < hi; plane++) {
@@ -73,7 +75,7 @@ public final class PoolOps {
                     }
                 }
             });
-            return new NdArray[] {NdArray.of(new int[] {xs[0], xs[1], oh, ow}, y)};
+            return new NdArray[] {Layouts.outOfNchw(node, NdArray.of(new int[] {xs[0], xs[1], oh, ow}, y))};
         }
     }
 }

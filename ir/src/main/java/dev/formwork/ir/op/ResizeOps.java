@@ -27,6 +27,7 @@ public final class ResizeOps {
             attr("scales", AttrType.FLOATS, null, "[scaleH, scaleW]; output = floor(in * scale)");
             attr("mode", AttrType.STRING, "linear", "only linear (bilinear)");
             attr("coordinate_transformation_mode", AttrType.STRING, "half_pixel", "only half_pixel");
+            Layouts.declare(this);
         }
 
         private static int[] outSize(Node node, Shape x) {
@@ -37,15 +38,15 @@ public final class ResizeOps {
 
         @Override
         public List<ValueType> infer(Node node, List<ValueType> in) {
-            Shape x = in.get(0).shape();
-            if (x.rank() != 4) throw error(node, "input must be 4-D NCHW, got " + x);
+            Shape x = Layouts.toNchw(node, in.get(0).shape());
+            if (x.rank() != 4) throw error(node, "input must be 4-D, got " + x);
             if (!node.s("mode").equals("linear")) throw error(node, "unsupported mode " + node.s("mode"));
             if (!node.s("coordinate_transformation_mode").equals("half_pixel")) {
                 throw error(node, "unsupported coordinate_transformation_mode " + node.s("coordinate_transformation_mode"));
             }
             int[] o = outSize(node, x);
             if (o[0] < 1 || o[1] < 1) throw error(node, "empty output for " + x);
-            return one(new ValueType(in.get(0).dtype(), Shape.of(x.dim(0), x.dim(1), o[0], o[1])));
+            return one(new ValueType(in.get(0).dtype(), Layouts.fromNchw(node, Shape.of(x.dim(0), x.dim(1), o[0], o[1]))));
         }
 
         /** For each output index: lower source index, upper source index, weight of the upper one. */
@@ -62,15 +63,16 @@ public final class ResizeOps {
 
         @Override
         public NdArray[] compute(Node node, NdArray[] in) {
-            int[] s = in[0].shape();
-            int[] o = outSize(node, in[0].shapeObj());
+            NdArray xin = Layouts.inNchw(node, in[0]);
+            int[] s = xin.shape();
+            int[] o = outSize(node, xin.shapeObj());
             double[] sc = node.floats("scales");
             int h = s[2], w = s[3], oh = o[0], ow = o[1];
             int[] y0 = new int[oh], y1 = new int[oh], x0 = new int[ow], x1 = new int[ow];
             float[] fy = new float[oh], fx = new float[ow];
             taps(h, oh, sc[0], y0, y1, fy);
             taps(w, ow, sc[1], x0, x1, fx);
-            float[] x = in[0].data(), y = new float[s[0] * s[1] * oh * ow];
+            float[] x = xin.data(), y = new float[s[0] * s[1] * oh * ow];
             Parallel.forRange(s[0] * s[1], 4, (lo, hi) -> {
                 for (int p = lo; p < hi; p++) {
                     int xb = p * h * w, yb = p * oh * ow;
@@ -85,7 +87,7 @@ public final class ResizeOps {
                     }
                 }
             });
-            return new NdArray[] {NdArray.of(new int[] {s[0], s[1], oh, ow}, y)};
+            return new NdArray[] {Layouts.outOfNchw(node, NdArray.of(new int[] {s[0], s[1], oh, ow}, y))};
         }
     }
 }

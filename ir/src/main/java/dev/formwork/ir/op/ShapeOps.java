@@ -373,24 +373,26 @@ public final class ShapeOps {
             super("SpaceToDepth", "bs x bs blocks to channels, channel = (by*bs+bx)*C + c (ONNX/TF order)");
             inputs(1);
             attr("blocksize", AttrType.INT, null, "block size");
+            Layouts.declare(this);
         }
 
         @Override
         public List<ValueType> infer(Node node, List<ValueType> in) {
-            Shape x = in.get(0).shape();
+            Shape x = Layouts.toNchw(node, in.get(0).shape());
             int bs = (int) node.i("blocksize");
             if (x.rank() != 4 || bs < 1 || x.dim(2) % bs != 0 || x.dim(3) % bs != 0) {
                 throw error(node, "input " + x + " is not divisible into " + bs + "x" + bs + " blocks");
             }
-            return one(new ValueType(in.get(0).dtype(), Shape.of(x.dim(0), x.dim(1) * bs * bs, x.dim(2) / bs, x.dim(3) / bs)));
+            return one(new ValueType(in.get(0).dtype(), Layouts.fromNchw(node, Shape.of(x.dim(0), x.dim(1) * bs * bs, x.dim(2) / bs, x.dim(3) / bs))));
         }
 
         @Override
         public NdArray[] compute(Node node, NdArray[] in) {
-            int[] s = in[0].shape();
+            NdArray xin = Layouts.inNchw(node, in[0]);
+            int[] s = xin.shape();
             int bs = (int) node.i("blocksize");
             int n = s[0], c = s[1], h = s[2], w = s[3], oh = h / bs, ow = w / bs, oc = c * bs * bs;
-            float[] x = in[0].data(), y = new float[x.length];
+            float[] x = xin.data(), y = new float[x.length];
             for (int b = 0; b < n; b++)
                 for (int ch = 0; ch < c; ch++)
                     for (int iy = 0; iy < h; iy++)
@@ -399,7 +401,7 @@ public final class ShapeOps {
                             int o = (by * bs + bx) * c + ch;
                             y[((b * oc + o) * oh + iy / bs) * ow + ix / bs] = x[((b * c + ch) * h + iy) * w + ix];
                         }
-            return new NdArray[] {NdArray.of(new int[] {n, oc, oh, ow}, y)};
+            return new NdArray[] {Layouts.outOfNchw(node, NdArray.of(new int[] {n, oc, oh, ow}, y))};
         }
     }
 

@@ -1,0 +1,31 @@
+package dev.formwork.runtimes;
+
+import dev.formwork.ir.FormworkException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Finds the runtime for an artifact by its extension. */
+public final class Runtimes {
+    private static final List<ArtifactRuntime> ALL = new ArrayList<>();
+
+    static {
+        // One line per runtime.
+    }
+
+    private Runtimes() {}
+
+    public static ArtifactRuntime forArtifact(Path artifact) {
+        for (ArtifactRuntime r : ALL) if (r.accepts(artifact)) return r;
+        throw new FormworkException(artifact + ": no runtime for this kind of file (expected .onnx, .tflite, .mlpackage or .mlmodel)");
+    }
+
+    public static boolean isArtifact(Path p) {
+        for (ArtifactRuntime r : ALL) if (r.accepts(p)) return true;
+        return false;
+    }
+
+    public static Session open(Path artifact, RunOptions options) {
+        return forArtifact(artifact).open(artifact, options);
+    }
+}
