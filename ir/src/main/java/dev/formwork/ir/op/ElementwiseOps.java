@@ -21,7 +21,7 @@ public final class ElementwiseOps {
                 new Binary("Mul", "x * y", (x, y) -> x * y),
                 new Binary("Div", "x / y", (x, y) -> x / y),
                 new Binary("Pow", "x ^ y", (x, y) -> (float) Math.pow(x, y)),
-                new Unary("Relu", "max(x, 0)", x -> x > 0 ? x : 0f),
+                new Unary("Relu", "max(x, 0)", x -> x > 0 || x != x ? x : 0f), // NaN propagates, as in PyTorch/ONNX
                 new Gelu(),
                 new Unary("Erf", "Gauss error function", x -> (float) MathFns.erf(x)),
                 new Unary("Tanh", "hyperbolic tangent", x -> (float) Math.tanh(x)),
