@@ -16,11 +16,11 @@ public final class Conv2d {
     public record Geometry(int n, int c, int h, int w, int o, int kh, int kw,
                            int sh, int sw, int pt, int pl, int pb, int pr, int dh, int dw, int groups) {
         public int oh() {
-            return (h + pt + pb - dh * (kh - 1) - 1) / sh + 1;
+            return Math.floorDiv(h + pt + pb - dh * (kh - 1) - 1, sh) + 1; // floor: a too-large kernel gives <= 0
         }
 
         public int ow() {
-            return (w + pl + pr - dw * (kw - 1) - 1) / sw + 1;
+            return Math.floorDiv(w + pl + pr - dw * (kw - 1) - 1, sw) + 1;
         }
     }
 
