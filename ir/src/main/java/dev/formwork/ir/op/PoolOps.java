@@ -31,7 +31,7 @@ public final class PoolOps {
         }
 
         private static int out(int in, int k, int s, int p0, int p1) {
-            return (in + p0 + p1 - k) / s + 1;
+            return Math.floorDiv(in + p0 + p1 - k, s) + 1; // floor: a window larger than the input gives <= 0
         }
 
         @Override
