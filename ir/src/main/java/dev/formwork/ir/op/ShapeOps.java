@@ -264,7 +264,7 @@ public final class ShapeOps {
                 start = Math.max(0, Math.min(start, dim));
                 end = Math.max(0, Math.min(end, dim));
             } else {
-                start = Math.max(-1, Math.min(start, dim - 1));
+                start = Math.min(Math.max(start, 0), dim - 1); // ONNX: [0, dim-1] (-1 only for an empty axis)
                 end = Math.max(-1, Math.min(end, dim - 1));
             }
             long len = step > 0 ? Math.max(0, (end - start + step - 1) / step) : Math.max(0, (start - end - step - 1) / -step);
