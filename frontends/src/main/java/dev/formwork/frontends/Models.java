@@ -1,0 +1,94 @@
+package dev.formwork.frontends;
+
+import dev.formwork.frontends.config.ConfigParser;
+import dev.formwork.frontends.config.Family;
+import dev.formwork.frontends.config.ModelConfig;
+import dev.formwork.frontends.config.Zoo;
+import dev.formwork.frontends.efficientformer.BuiltModel;
+import dev.formwork.frontends.efficientformer.EfficientFormerV1Builder;
+import dev.formwork.frontends.efficientformer.EfficientFormerV2Builder;
+import dev.formwork.frontends.weights.CheckpointWeights;
+import dev.formwork.frontends.weights.RandomWeights;
+import dev.formwork.frontends.weights.SafetensorsFile;
+import dev.formwork.frontends.weights.WeightSource;
+import dev.formwork.ir.FormworkException;
+import dev.formwork.ir.Graph;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The one entry point other modules use to get a model: a zoo name, a {@code .json} config or
+ * (later) an {@code .onnx} file, with checkpoint or random weights.
+ *
+ * <p>Loading never executes anything from a file: configs are data, safetensors are a JSON
+ * header plus raw bytes, and the graph is built by Java code from the config alone.
+ */
+public final class Models {
+    private Models() {}
+
+    /** The zoo names: efficientformer-l1/-l3/-l7, efficientformerv2-s0/-s1/-s2/-l. */
+    public static List<String> zooNames() {
+        return Zoo.names();
+    }
+
+    /** Loads {@code model} (zoo name, {@code .json} config path or {@code .onnx} path). */
+    public static LoadedModel load(String model, LoadOptions options) {
+        String lower = model.toLowerCase(Locale.ROOT);
+        if (lower.endsWith(".onnx")) return importOnnx(Path.of(model), options);
+        ModelConfig config;
+        String name;
+        if (lower.endsWith(".json")) {
+            Path p = Path.of(model);
+            config = ConfigParser.parse(p);
+            String file = p.getFileName().toString();
+            name = file.substring(0, file.length() - ".json".length());
+        } else if (Zoo.has(model)) {
+            config = Zoo.get(model);
+            name = model;
+        } else {
+            throw new FormworkException("unknown model \"" + model + "\": expected a zoo name (" + String.join(", ", Zoo.names())
+                    + "), a .json config or an .onnx file");
+        }
+        return build(name, config, options);
+    }
+
+    /** Builds a model from an already parsed config (tests, release manifests). */
+    public static LoadedModel build(String name, ModelConfig config, LoadOptions options) {
+        if (options.imageSize() != null && options.imageSize() != config.imageSize()) {
+            config = config.withImageSize(options.imageSize());
+        }
+        Path weightsFile = options.weights();
+        WeightSource weights;
+        String sha = null;
+        if (weightsFile == null) {
+            weights = new RandomWeights(options.seed());
+        } else {
+            weights = openWeights(weightsFile, config.family());
+            sha = SafetensorsFile.sha256(weightsFile);
+        }
+        BuiltModel built = config.family() == Family.V1
+                ? EfficientFormerV1Builder.build(name, config, weights, options.batch())
+                : EfficientFormerV2Builder.build(name, config, weights, options.batch());
+        Graph g = built.graph();
+        if (sha != null) g.metadata().put("weights_sha256", sha);
+        return new LoadedModel(g, config, name, sha, weightsFile == null, built.taps());
+    }
+
+    /** Dispatch on the checkpoint container. PyTorch zip checkpoints get their reader here. */
+    private static WeightSource openWeights(Path file, Family family) {
+        if (!Files.isRegularFile(file)) throw new FormworkException(file + ": weights file not found");
+        String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (n.endsWith(".safetensors")) return CheckpointWeights.open(file, family);
+        if (n.endsWith(".pth") || n.endsWith(".pt") || n.endsWith(".bin")) {
+            throw new FormworkException(file + ": PyTorch checkpoints are not readable yet; convert to .safetensors");
+        }
+        throw new FormworkException(file + ": unknown weights format (expected .safetensors, .pth, .pt or .bin)");
+    }
+
+    /** ONNX import: the dispatch point the importer will plug into. */
+    private static LoadedModel importOnnx(Path file, LoadOptions options) {
+        throw new FormworkException("ONNX import is not available yet: " + file);
+    }
+}
