@@ -11,6 +11,7 @@ public final class ArtifactReaders {
 
     static {
         // One line per format.
+        ALL.add(new dev.formwork.exporters.onnx.OnnxReader());
     }
 
     private ArtifactReaders() {}
