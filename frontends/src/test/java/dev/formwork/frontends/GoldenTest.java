@@ -44,6 +44,8 @@ class GoldenTest {
         assertFalse(m.randomWeights());
         assertEquals(SafetensorsFile.sha256(dir.resolve(weightsFile)), m.graph().metadata().get("weights_sha256"));
         assertEquals("config", m.graph().name());
+        // Float32 weights are views of the mapped file, not heap copies.
+        assertTrue(m.graph().constant("head.weight").constant().data().isDirect());
 
         Map<String, String> valueToTap = new HashMap<>();
         m.taps().forEach((tap, value) -> valueToTap.put(value, tap));

@@ -37,6 +37,8 @@ public final class ModelConfig {
         }
     }
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final Family family;
     private final int[] depths;
     private final int[] embedDims;
@@ -194,8 +196,7 @@ public final class ModelConfig {
 
     /** The config in the JSON format {@link ConfigParser} reads (V2 ratios as per-block lists). */
     public String toJson() {
-        ObjectMapper m = new ObjectMapper();
-        ObjectNode o = m.createObjectNode();
+        ObjectNode o = JSON.createObjectNode();
         o.put("family", family.jsonName());
         ArrayNode d = o.putArray("depths");
         for (int x : depths) d.add(x);

@@ -76,7 +76,8 @@ public final class SafetensorsFile {
             ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             readFully(ch, lenBuf, 0);
             long headerLen = lenBuf.getLong(0);
-            if (headerLen < 2 || headerLen > size - 8) {
+            if (headerLen >= 0 && headerLen < 2) throw new FormworkException(where + ": header length " + headerLen + " is too small for a JSON header");
+            if (headerLen < 0 || headerLen > size - 8) {
                 throw new FormworkException(where + ": header length " + Long.toUnsignedString(headerLen) + " is beyond the file ("
                         + size + " bytes)");
             }
