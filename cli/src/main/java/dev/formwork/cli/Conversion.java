@@ -1,0 +1,155 @@
+package dev.formwork.cli;
+
+import dev.formwork.exporters.ArtifactInfo;
+import dev.formwork.exporters.ArtifactReaders;
+import dev.formwork.exporters.AtomicOutput;
+import dev.formwork.exporters.Digests;
+import dev.formwork.exporters.ExportOptions;
+import dev.formwork.exporters.Exporter;
+import dev.formwork.frontends.LoadedModel;
+import dev.formwork.ir.FormworkException;
+import dev.formwork.ir.Graph;
+import dev.formwork.ir.interp.NdArray;
+import dev.formwork.runtimes.RunOptions;
+import dev.formwork.runtimes.Verification;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One {@code convert} run: prepare every target (passes, capability check) before writing any
+ * file, then write each artifact atomically, then verify and report.
+ */
+final class Conversion {
+    /** One written artifact and what is known about it. */
+    record Written(String target, Path path, long bytes, String sha256, ArtifactInfo info, PassStep.Result passes,
+                   boolean fp16, Verification.Result verification) {
+        Written withVerification(Verification.Result v) {
+            return new Written(target, path, bytes, sha256, info, passes, fp16, v);
+        }
+    }
+
+    private record Prepared(Exporter exporter, Graph graph, PassStep.Result passes) {}
+
+    private final Graph graph;
+    private final ExportOptions options;
+    private final PassStep passStep;
+    private final Progress progress;
+
+    Conversion(Graph graph, ExportOptions options, String passSelection, boolean checkPasses, Progress progress) {
+        this.graph = graph;
+        this.options = options;
+        this.passStep = new PassStep(passSelection, checkPasses, options.gelu());
+        this.progress = progress;
+    }
+
+    List<Written> run(List<Exporter> exporters, Path outDir) throws IOException {
+        List<Prepared> prepared = new ArrayList<>();
+        for (Exporter e : exporters) {
+            progress.start("passes for " + e.target());
+            PassStep.Result r = passStep.run(graph, e.profile(options));
+            e.check(r.graph(), options);
+            prepared.add(new Prepared(e, r.graph(), r));
+        }
+        progress.end();
+        List<Written> written = new ArrayList<>();
+        for (Prepared p : prepared) {
+            Path dest = outDir.resolve(p.exporter().fileName(options.name()));
+            progress.start("writing " + dest.getFileName());
+            try {
+                AtomicOutput.write(dest, tmp -> p.exporter().write(p.graph(), options, tmp));
+            } catch (IOException ex) {
+                throw new FormworkException(dest + ": cannot write (" + ex.getMessage() + ")");
+            }
+            progress.end();
+            ArtifactInfo info = ArtifactReaders.accepts(dest) ? ArtifactReaders.read(dest) : null;
+            written.add(new Written(p.exporter().target(), dest, Digests.size(dest), Digests.sha256(dest), info,
+                    p.passes(), isFp16(p.exporter().target()), null));
+        }
+        return written;
+    }
+
+    private boolean isFp16(String target) {
+        if (options.precision() == ExportOptions.Precision.FP16) return true;
+        return target.equals("coreml") && !options.precisionExplicit();
+    }
+
+    /** Verifies every artifact in place (replacing the list entries); true when all pass. */
+    boolean verify(List<Written> written, long seed, PrintWriter out) {
+        boolean image = options.coremlInput().equals("image");
+        progress.start("reference interpreter on the verification input");
+        NdArray[] tensorRef = Verification.reference(graph, seed);
+        NdArray[] imageRef = image ? Verification.imageReference(graph, seed, floats("input_mean"), floats("input_std")) : null;
+        progress.end();
+        boolean all = true;
+        for (int i = 0; i < written.size(); i++) {
+            Written w = written.get(i);
+            boolean imageInput = image && w.target().startsWith("coreml");
+            NdArray input = imageInput ? imageRef[0] : tensorRef[0];
+            NdArray expect = imageInput ? imageRef[2] : tensorRef[1];
+            progress.start("verifying " + w.path().getFileName());
+            RunOptions ro = RunOptions.defaults().withFp16Compute(w.fp16());
+            Verification.Result v = Verification.verify(w.path(), input, expect, w.fp16(), ro);
+            progress.end();
+            written.set(i, w.withVerification(v));
+            out.printf("verify %-12s on %-16s max abs %.3e  max rel %.3e  cosine %.7f  top-1 %d/%d  %s (%s)%n",
+                    w.target(), v.runtime(), v.comparison().maxAbs(), v.comparison().maxRel(), v.comparison().cosine(),
+                    v.comparison().top1Agree(), v.comparison().rows(), v.passed() ? "PASS" : "FAIL", v.rule());
+            all &= v.passed();
+        }
+        return all;
+    }
+
+    private float[] floats(String key) {
+        String[] parts = options.metadata().get(key).split(",");
+        float[] f = new float[parts.length];
+        for (int i = 0; i < parts.length; i++) f[i] = Float.parseFloat(parts[i].trim());
+        return f;
+    }
+
+    void writeReport(Path file, LoadedModel model, List<Written> written) throws IOException {
+        Map<String, Object> o = Json.obj();
+        o.put("model", model.name());
+        o.put("weights", model.randomWeights() ? "random" : model.weightsSha256());
+        o.put("formwork_version", options.metadata().get("formwork_version"));
+        o.put("source_ops", graph.opHistogram());
+        List<Object> arts = new ArrayList<>();
+        for (Written w : written) {
+            Map<String, Object> a = Json.obj();
+            a.put("target", w.target());
+            a.put("path", w.path().toString());
+            a.put("bytes", w.bytes());
+            a.put("sha256", w.sha256());
+            a.put("precision", w.fp16() ? "fp16" : "fp32");
+            a.put("ops", w.info() == null ? null : w.info().ops());
+            a.put("passes", w.passes().toJson());
+            if (w.verification() != null) {
+                Verification.Result v = w.verification();
+                Map<String, Object> vj = Json.obj();
+                vj.put("runtime", v.runtime());
+                vj.put("max_abs", v.comparison().maxAbs());
+                vj.put("max_rel", v.comparison().maxRel());
+                vj.put("max_abs_reference", v.comparison().maxAbsReference());
+                vj.put("cosine", v.comparison().cosine());
+                vj.put("top1_agree", v.comparison().top1Agree());
+                vj.put("rows", v.comparison().rows());
+                vj.put("rule", v.rule());
+                vj.put("passed", v.passed());
+                a.put("verification", vj);
+            } else {
+                a.put("verification", null);
+            }
+            arts.add(a);
+        }
+        o.put("artifacts", arts);
+        byte[] bytes = (Json.write(o) + "\n").getBytes(StandardCharsets.UTF_8);
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        AtomicOutput.write(file, tmp -> Files.write(tmp, bytes));
+    }
+}

@@ -1,0 +1,68 @@
+package dev.formwork.cli;
+
+import dev.formwork.frontends.LoadedModel;
+import dev.formwork.ir.FormworkException;
+import dev.formwork.ir.interp.Interpreter;
+import dev.formwork.ir.interp.NdArray;
+import dev.formwork.runtimes.RunOptions;
+import dev.formwork.runtimes.Runtimes;
+import dev.formwork.runtimes.Session;
+import dev.formwork.runtimes.TensorSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import picocli.CommandLine.Option;
+
+/** Runs an artifact on its runtime, or a MODEL on the reference interpreter, for one input. */
+final class Execution {
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "Threads for the runtime (0 = its default).")
+    int threads;
+
+    @Option(names = "--no-xnnpack", description = "TFLite: run without the XNNPACK delegate.")
+    boolean noXnnpack;
+
+    @Option(names = "--fp16-compute", description = "Core ML: round every intermediate to half precision, as the Neural Engine and GPU compute.")
+    boolean fp16Compute;
+
+    RunOptions runOptions() {
+        return RunOptions.defaults().withThreads(threads).withXnnpack(!noXnnpack).withFp16Compute(fp16Compute);
+    }
+
+    /** The first output (logits) of running {@code target} on {@code input}. */
+    NdArray run(String target, Path inputFile, NdArray input, ModelOptions model, Progress progress) {
+        Path p = Path.of(target);
+        if (Files.exists(p) && Runtimes.isArtifact(p)) {
+            progress.start("loading " + p.getFileName() + " on " + Runtimes.forArtifact(p).name());
+            try (Session s = Runtimes.open(p, runOptions())) {
+                TensorSpec in = s.inputs().get(0);
+                if (!Arrays.equals(in.shape().toArray(), input.shape())) {
+                    throw new FormworkException(inputFile + ": input shape " + Arrays.toString(input.shape())
+                            + " does not match " + p.getFileName() + " input '" + in.name() + "' " + in.shape());
+                }
+                progress.start("running");
+                NdArray out = s.run(input)[0];
+                progress.end();
+                return out;
+            }
+        }
+        if (input.rank() != 4 || input.dim(1) != 3 || input.dim(2) != input.dim(3)) {
+            throw new FormworkException(inputFile + ": expected an NCHW image batch [B,3,H,H], got shape "
+                    + Arrays.toString(input.shape()));
+        }
+        if (model.imageSize != null && model.imageSize != input.dim(2)) {
+            throw new FormworkException(inputFile + ": input is " + input.dim(2) + "x" + input.dim(3)
+                    + " but --image-size is " + model.imageSize);
+        }
+        LoadedModel m = model.load(target, progress, input.dim(0), input.dim(2));
+        int[] expected = m.graph().input(0).shape().toArray();
+        if (!Arrays.equals(expected, input.shape())) {
+            throw new FormworkException(inputFile + ": input shape " + Arrays.toString(input.shape())
+                    + " does not match the model's input " + Arrays.toString(expected));
+        }
+        progress.start("running on the reference interpreter");
+        NdArray out = new Interpreter(m.graph()).run(input)[0];
+        progress.end();
+        return out;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.formwork.cli;
+
+import dev.formwork.frontends.LoadOptions;
+import dev.formwork.frontends.LoadedModel;
+import dev.formwork.frontends.Models;
+import dev.formwork.ir.FormworkException;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options that say which weights and which input size a MODEL is built with. */
+final class ModelOptions {
+    @Option(names = "--weights", paramLabel = "FILE",
+            description = "Checkpoint (.safetensors; timm or original key names). Without it, weights are random.")
+    Path weights;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
+            description = "Seed for random weights when no --weights is given (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--batch", paramLabel = "N", description = "Static batch size (default 1, or the --input's batch).")
+    Integer batch;
+
+    @Option(names = "--image-size", paramLabel = "N",
+            description = "Input height and width (default: the model's, 224 for the zoo).")
+    Integer imageSize;
+
+    /** Builds the model; warns once when the weights are random. */
+    LoadedModel load(String model, Progress progress, Integer batchFromInput, Integer sizeFromInput) {
+        int b = batch != null ? batch : batchFromInput != null ? batchFromInput : 1;
+        if (b < 1) throw new FormworkException("--batch must be at least 1, got " + b);
+        Integer size = imageSize != null ? imageSize : sizeFromInput;
+        if (size != null && size < 1) throw new FormworkException("--image-size must be at least 1, got " + size);
+        String lower = model.toLowerCase(java.util.Locale.ROOT);
+        if (!lower.endsWith(".json") && !lower.endsWith(".onnx") && !Models.zooNames().contains(model)) {
+            throw new FormworkException("unknown model \"" + model + "\": expected a zoo name ("
+                    + String.join(", ", Models.zooNames()) + "), a .json config or an .onnx file");
+        }
+        if (weights == null && !lower.endsWith(".onnx")) {
+            progress.warn("no --weights given: using random weights (seed " + seed + ")");
+        }
+        progress.start("building " + model);
+        LoadedModel m = Models.load(model, new LoadOptions(b, size, weights, seed));
+        progress.end();
+        return m;
+    }
+}
