@@ -11,6 +11,7 @@ public final class Runtimes {
 
     static {
         // One line per runtime.
+        ALL.add(new dev.formwork.runtimes.onnx.OnnxRuntimeAdapter());
     }
 
     private Runtimes() {}

@@ -67,7 +67,7 @@ public final class Emit {
     public void op(String opType, List<String> ins, List<String> outs, AttributeProto... attrs) {
         boolean producesIrValue = false;
         for (Value v : node.outputs()) producesIrValue |= outs.contains(g.name(v));
-        String name = g.freshNode(producesIrValue ? node.name() : node.name() + "/" + opType);
+        String name = producesIrValue ? g.primaryNodeName(node) : g.freshNode(node.name() + "/" + opType);
         g.emitNode(opType, name, ins, outs, attrs);
     }
 

@@ -45,6 +45,7 @@ public final class GraphLowering {
     private final IdentityHashMap<Value, String> names = new IdentityHashMap<>();
     private final Set<String> usedValueNames = new HashSet<>();
     private final Set<String> usedNodeNames = new HashSet<>();
+    private final Set<String> claimedNodeNames = new HashSet<>();
     private final Map<String, String> derived = new HashMap<>();
 
     private GraphLowering(Graph graph, int opset, DType compute) {
@@ -136,6 +137,11 @@ public final class GraphLowering {
         String n = base;
         for (int i = 1; !usedNodeNames.add(n); i++) n = base + "_" + i;
         return n;
+    }
+
+    /** The IR node's own name for the ONNX node that produces its output (once), else a fresh variant. */
+    String primaryNodeName(Node n) {
+        return claimedNodeNames.add(n.name()) ? n.name() : freshNode(n.name());
     }
 
     /** The ONNX name a node writes for {@code v} (its IR name unless fp16 reroutes an output). */
