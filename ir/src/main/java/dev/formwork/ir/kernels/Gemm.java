@@ -88,12 +88,35 @@ public final class Gemm {
     private static void rows(int r0, int r1, int k, float[] a, int aOff, int lda, float[] pack, int w,
                              float[] c, int cOff, int ldc, boolean accumulate) {
         final int mr = MR;
+        if (!VECTOR) {
+            ScalarGemm.rows(r0, r1, k, a, aOff, lda, pack, NR, w, c, cOff, ldc, accumulate);
+            return;
+        }
         int i = r0;
-        if (VECTOR && w == NR) {
+        if (w == NR) {
             for (; i + mr <= r1; i += mr) {
                 VectorGemm.tile(k, a, aOff + i * lda, lda, pack, c, cOff + i * ldc, ldc, accumulate);
             }
         }
-        if (i < r1) ScalarGemm.rows(i, r1, k, a, aOff, lda, pack, NR, w, c, cOff, ldc, accumulate);
+        if (i == r1) return;
+        // Edge tiles (fewer than MR rows or a panel narrower than NR): run the same vector kernel
+        // on zero-padded scratch copies, then keep the valid part. The zero rows and columns
+        // contribute nothing, so the valid part equals the direct computation.
+        float[] aScratch = new float[mr * k];
+        float[] cScratch = new float[mr * NR];
+        for (; i < r1; i += mr) {
+            int rows = Math.min(mr, r1 - i);
+            java.util.Arrays.fill(aScratch, 0f);
+            for (int r = 0; r < rows; r++) System.arraycopy(a, aOff + (i + r) * lda, aScratch, r * k, k);
+            VectorGemm.tile(k, aScratch, 0, k, pack, cScratch, 0, NR, false);
+            for (int r = 0; r < rows; r++) {
+                int dst = cOff + (i + r) * ldc, src = r * NR;
+                if (accumulate) {
+                    for (int j = 0; j < w; j++) c[dst + j] += cScratch[src + j];
+                } else {
+                    System.arraycopy(cScratch, src, c, dst, w);
+                }
+            }
+        }
     }
 }
