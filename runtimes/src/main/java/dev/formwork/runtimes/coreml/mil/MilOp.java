@@ -1,0 +1,7 @@
+package dev.formwork.runtimes.coreml.mil;
+
+/** The semantics of one MIL op type: computes the op's outputs from its context. */
+@FunctionalInterface
+interface MilOp {
+    MilValue[] run(MilOpContext c);
+}
