@@ -31,7 +31,11 @@ import java.util.function.Supplier;
  *
  * <p>Precision: with {@code compute = FLOAT16} float initializers are stored as float16 and all
  * float activations are float16; the float32 graph input is cast right after entry and each
- * float output is cast back to float32 just before it leaves.
+ * float output is cast back to float32 just before it leaves. The whole graph stays float16 even
+ * where ONNX Runtime's CPU provider has no float16 kernel (measured with ORT 1.29: it has them
+ * for MatMul, Gemm, LayerNormalization and data movement only): ORT's own InsertCastTransformer
+ * runs such nodes in float32 between Casts at load time, so islands written into the file would
+ * only duplicate that and take float16 away from devices that have the kernels.
  *
  * <p>Memory: initializer bytes are the tensor's own buffer wrapped with
  * {@link UnsafeByteOperations#unsafeWrap} (no copy); only tensors the lowering re-lays out
