@@ -1,0 +1,45 @@
+package dev.formwork.exporters.coreml.nn;
+
+import dev.formwork.ir.Node;
+import dev.formwork.ir.Tensor;
+import dev.formwork.proto.coreml.CoreMlNeuralNetworkProto.AddBroadcastableLayerParams;
+import dev.formwork.proto.coreml.CoreMlNeuralNetworkProto.MultiplyBroadcastableLayerParams;
+import dev.formwork.proto.coreml.CoreMlNeuralNetworkProto.NeuralNetworkLayer;
+import dev.formwork.proto.coreml.CoreMlNeuralNetworkProto.SubtractBroadcastableLayerParams;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Add/Sub/Mul -> the numpy-broadcasting layers of iOS 13 (a constant operand is a loadConstantND
+ * blob). Div by a constant is a multiply by its reciprocal (within an ulp of x / c); division by a
+ * computed value, and Erf/Sqrt/Pow, have no layer in Formwork's Core ML schema and are refused
+ * (the coreml-nn profile keeps GELU and LayerNorm whole, so a default pipeline never makes them).
+ */
+final class NnElementwiseLayers {
+    private NnElementwiseLayers() {}
+
+    static void register(Map<String, NnLowering> t) {
+        t.put("Add", (n, c) -> binary(n, c, NeuralNetworkLayer.newBuilder().setAddBroadcastable(AddBroadcastableLayerParams.getDefaultInstance())));
+        t.put("Sub", (n, c) -> binary(n, c, NeuralNetworkLayer.newBuilder().setSubtractBroadcastable(SubtractBroadcastableLayerParams.getDefaultInstance())));
+        t.put("Mul", (n, c) -> binary(n, c, NeuralNetworkLayer.newBuilder().setMultiplyBroadcastable(MultiplyBroadcastableLayerParams.getDefaultInstance())));
+        t.put("Div", NnLowering.of(NnElementwiseLayers::div, (n, s) -> {
+            if (!n.input(1).isConstant()) throw NnContext.refuse(n, "division by a computed value has no layer (only by constants)");
+        }));
+    }
+
+    static void binary(Node n, NnContext c, NeuralNetworkLayer.Builder l) {
+        String a = c.in(n, 0), b = c.in(n, 1);
+        c.add(l, n.name(), List.of(a, b), NnLowerings.one(c.out(n, 0)));
+    }
+
+    static void div(Node n, NnContext c) {
+        Tensor d = n.input(1).constant();
+        float[] v = d.toFloatArray();
+        for (int i = 0; i < v.length; i++) v[i] = 1f / v[i];
+        int[] shape = d.shape().rank() == 0 ? new int[] {1} : d.shape().toArray();
+        String a = c.in(n, 0);
+        String r = c.constant(n.input(1).name() + "_reciprocal", Tensor.ofFloats(d.shape(), v), shape);
+        c.add(NeuralNetworkLayer.newBuilder().setMultiplyBroadcastable(MultiplyBroadcastableLayerParams.getDefaultInstance()),
+                n.name(), List.of(a, r), NnLowerings.one(c.out(n, 0)));
+    }
+}
