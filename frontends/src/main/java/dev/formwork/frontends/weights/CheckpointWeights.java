@@ -48,6 +48,15 @@ public final class CheckpointWeights implements WeightSource {
         return new CheckpointWeights(file.toString(), KeyNaming.detect(f.keys()), KeyNaming.toTimm(f, family));
     }
 
+    /**
+     * Weights from a key-to-tensor map read from any container (a PyTorch checkpoint's state
+     * dict), in either naming; {@code where} names the file in messages. The naming detection
+     * and mapping are the ones safetensors files get.
+     */
+    public static CheckpointWeights of(String where, Map<String, Tensor> tensors, Family family) {
+        return new CheckpointWeights(where, KeyNaming.detect(tensors.keySet()), KeyNaming.toTimm(where, tensors, family));
+    }
+
     /** The naming the file uses. */
     public KeyNaming.Naming naming() {
         return naming;

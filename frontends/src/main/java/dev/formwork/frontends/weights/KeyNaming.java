@@ -59,10 +59,21 @@ public final class KeyNaming {
      * one timm key are an error naming both.
      */
     public static Map<String, Source> toTimm(SafetensorsFile file, Family family) {
-        Naming naming = detect(file.keys());
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (String key : file.keys()) tensors.put(key, file.tensor(key));
+        return toTimm(file.path().toString(), tensors, family);
+    }
+
+    /**
+     * The same re-keying for tensors from any container (safetensors, a PyTorch checkpoint), in
+     * the container's key order; {@code where} names the file in messages.
+     */
+    public static Map<String, Source> toTimm(String where, Map<String, Tensor> tensors, Family family) {
+        Naming naming = detect(tensors.keySet());
         Map<String, Source> out = new LinkedHashMap<>();
-        for (String key : file.keys()) {
-            Tensor t = file.tensor(key);
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            String key = e.getKey();
+            Tensor t = e.getValue();
             String timm = naming == Naming.TIMM ? key : toTimm(key, family);
             if (naming == Naming.ORIGINAL && timm.endsWith(".gamma") && t.shape().rank() == 3
                     && t.shape().dim(1) == 1 && t.shape().dim(2) == 1) {
@@ -70,7 +81,7 @@ public final class KeyNaming {
             }
             Source prev = out.put(timm, new Source(key, t));
             if (prev != null) {
-                throw new FormworkException(file.path() + ": keys \"" + prev.fileKey() + "\" and \"" + key
+                throw new FormworkException(where + ": keys \"" + prev.fileKey() + "\" and \"" + key
                         + "\" both map to timm key \"" + timm + "\"");
             }
         }
