@@ -1,0 +1,479 @@
+package dev.formwork.frontends.weights.torch;
+
+import dev.formwork.frontends.weights.torch.Pickled.Bytes;
+import dev.formwork.frontends.weights.torch.Pickled.Dict;
+import dev.formwork.frontends.weights.torch.Pickled.Global;
+import dev.formwork.frontends.weights.torch.Pickled.Layout;
+import dev.formwork.frontends.weights.torch.Pickled.PyObject;
+import dev.formwork.frontends.weights.torch.Pickled.PySet;
+import dev.formwork.frontends.weights.torch.Pickled.StorageRef;
+import dev.formwork.frontends.weights.torch.Pickled.TensorRef;
+import dev.formwork.frontends.weights.torch.Pickled.Tuple;
+import dev.formwork.ir.FormworkException;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A restricted unpickler: reads the pickle opcodes {@code torch.save} writes (protocol 2, plus
+ * the protocol 3-4 opcodes a re-saved file may use) and builds {@link Pickled} data. It never
+ * imports or calls anything: globals must be on the {@link PickleGlobal} whitelist and are
+ * interpreted as fixed data constructors; every other global is refused as soon as it is read.
+ *
+ * <p>Opcodes that exist only to run code (INST, OBJ, EXT1/2/4) and the text opcodes of protocol
+ * 0/1 are not implemented and fail with the opcode and byte offset. Every length is checked
+ * against the bytes left, so a hostile file can make us allocate at most about its own size.
+ * Persistent ids resolve to {@link StorageRef}s through {@code ('storage', type, key, location,
+ * numel)} only: the storage bytes themselves are read later, and only for the tensors used.
+ */
+final class Unpickler {
+    private static final Object MARK = new Object();
+    private static final int MAX_GLOBAL_NAME = 256;
+    private static final int MAX_LONG_BYTES = 1024;
+
+    private final String where;
+    private final ByteBuffer in;
+    private final ArrayList<Object> stack = new ArrayList<>();
+    private final ArrayList<Integer> marks = new ArrayList<>();
+    private final Map<Long, Object> memo = new HashMap<>();
+    private final Map<String, StorageRef> storages = new LinkedHashMap<>();
+    private int opStart;
+
+    private Unpickler(String where, ByteBuffer data) {
+        this.where = where;
+        this.in = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        this.in.position(0);
+    }
+
+    /** Unpickles {@code data}; {@code where} (the checkpoint file) prefixes every message. */
+    static Object load(String where, ByteBuffer data) {
+        Unpickler u = new Unpickler(where, data);
+        try {
+            return u.run();
+        } catch (StackOverflowError e) {
+            // Only a hostile pickle gets here: a tuple key that contains itself, hashed.
+            throw u.fail("self-referential or too deeply nested values");
+        }
+    }
+
+    private Object run() {
+        while (true) {
+            if (!in.hasRemaining()) throw fail("pickle ends without STOP (truncated data.pkl?)");
+            opStart = in.position();
+            int op = in.get() & 0xff;
+            switch (op) {
+                case 0x80 -> { // PROTO
+                    int v = u8();
+                    if (v > 5) throw fail("pickle protocol " + v + " is newer than any known (<= 5)");
+                }
+                case 0x95 -> skip(8); // FRAME: a length hint only
+                case '}' -> push(new Dict("dict"));
+                case ']' -> push(new ArrayList<>());
+                case ')' -> push(new Tuple(List.of()));
+                case '(' -> {
+                    marks.add(stack.size());
+                    stack.add(MARK);
+                }
+                case 'X' -> push(utf8(len32()));
+                case 0x8c -> push(utf8(u8()));
+                case 0x8d -> push(utf8(len64()));
+                case 'T' -> push(latin1(len32()));
+                case 'U' -> push(latin1(u8()));
+                case 'B' -> push(new Bytes(bytes(len32())));
+                case 'C' -> push(new Bytes(bytes(u8())));
+                case 0x8e, 0x96 -> push(new Bytes(bytes(len64())));
+                case 'J' -> push((long) need(4).getInt());
+                case 'K' -> push((long) u8());
+                case 'M' -> push((long) (need(2).getShort() & 0xffff));
+                case 0x8a -> push(longN(u8()));
+                case 0x8b -> push(longN(len32()));
+                case 'G' -> push(need(8).order(ByteOrder.BIG_ENDIAN).getDouble());
+                case 'N' -> push(null);
+                case 0x88 -> push(Boolean.TRUE);
+                case 0x89 -> push(Boolean.FALSE);
+                case 't' -> push(new Tuple(popMark()));
+                case 0x85 -> push(new Tuple(popN(1)));
+                case 0x86 -> push(new Tuple(popN(2)));
+                case 0x87 -> push(new Tuple(popN(3)));
+                case 'l' -> push(new ArrayList<>(popMark()));
+                case 'd' -> {
+                    List<Object> kv = popMark();
+                    Dict d = new Dict("dict");
+                    setItems(d, kv);
+                    push(d);
+                }
+                case 's' -> {
+                    List<Object> kv = popN(2);
+                    setItems(peek(), kv);
+                }
+                case 'u' -> {
+                    List<Object> kv = popMark();
+                    setItems(peek(), kv);
+                }
+                case 'a' -> {
+                    List<Object> item = popN(1);
+                    append(peek(), item);
+                }
+                case 'e' -> {
+                    List<Object> items = popMark();
+                    append(peek(), items);
+                }
+                case 0x8f -> push(new PySet(false, new ArrayList<>()));
+                case 0x90 -> {
+                    List<Object> items = popMark();
+                    if (!(peek() instanceof PySet s) || s.frozen()) throw fail("ADDITEMS on a " + Pickled.typeName(peek()));
+                    s.items().addAll(items);
+                }
+                case 0x91 -> push(new PySet(true, popMark()));
+                case 'q' -> memo.put((long) u8(), peek());
+                case 'r' -> memo.put(len32u(), peek());
+                case 0x94 -> memo.put((long) memo.size(), peek());
+                case 'h' -> push(memoGet(u8()));
+                case 'j' -> push(memoGet(len32u()));
+                case 'c' -> push(global(line(), line()));
+                case 0x93 -> {
+                    List<Object> mn = popN(2);
+                    if (!(mn.get(0) instanceof String m) || !(mn.get(1) instanceof String n)) throw fail("STACK_GLOBAL needs two strings");
+                    push(global(m, n));
+                }
+                case 'R' -> {
+                    List<Object> fa = popN(2);
+                    push(reduce(fa.get(0), fa.get(1)));
+                }
+                case 0x81 -> {
+                    List<Object> ca = popN(2);
+                    push(newObj(ca.get(0), ca.get(1)));
+                }
+                case 0x92 -> {
+                    List<Object> cak = popN(3);
+                    if (!(cak.get(2) instanceof Dict kw) || !kw.map().isEmpty()) throw fail("NEWOBJ_EX with keyword arguments");
+                    push(newObj(cak.get(0), cak.get(1)));
+                }
+                case 'b' -> {
+                    Object state = popN(1).get(0);
+                    build(peek(), state);
+                }
+                case 'Q' -> push(persistentLoad(popN(1).get(0)));
+                case '0' -> popN(1);
+                case '1' -> popMark();
+                case '2' -> push(peek());
+                case '.' -> {
+                    Object result = popN(1).get(0);
+                    if (!stack.isEmpty()) throw fail("STOP with " + stack.size() + " values left on the stack");
+                    return result;
+                }
+                default -> throw fail(String.format("unsupported pickle opcode 0x%02x%s", op, opName(op)));
+            }
+        }
+    }
+
+    /** Names the opcodes we deliberately leave out, so the message says why. */
+    private static String opName(int op) {
+        return switch (op) {
+            case 'i' -> " (INST: calls a class; not allowed)";
+            case 'o' -> " (OBJ: calls a class; not allowed)";
+            case 0x82, 0x83, 0x84 -> " (EXT: copyreg extension registry; not allowed)";
+            case 'I', 'L', 'F', 'S', 'V', 'P', 'p', 'g' -> " (protocol 0 text opcode; torch.save writes protocol 2)";
+            case 0x97, 0x98 -> " (protocol 5 out-of-band buffer)";
+            default -> "";
+        };
+    }
+
+    // ---- globals and the constructors they stand for ----
+
+    private Global global(String module, String name) {
+        PickleGlobal g = PickleGlobal.lookup(module, name);
+        String q = printable(module) + "." + printable(name);
+        if (g == null) {
+            throw new FormworkException(where + ": refusing pickle global " + q
+                    + " (checkpoints are read as data, code is never run; save a state_dict of tensors)");
+        }
+        return new Global(g, module + "." + name);
+    }
+
+    private Object reduce(Object callable, Object argsObj) {
+        if (!(callable instanceof Global g)) throw fail("REDUCE calls a " + Pickled.typeName(callable) + ", not a global");
+        if (!(argsObj instanceof Tuple args)) throw fail("REDUCE arguments for " + g.qualifiedName() + " are a " + Pickled.typeName(argsObj));
+        return switch (g.kind()) {
+            case ORDERED_DICT -> orderedDict(args);
+            case REBUILD_TENSOR_V2, REBUILD_TENSOR -> rebuildTensor(g, args);
+            case REBUILD_PARAMETER, REBUILD_PARAMETER_WITH_STATE -> {
+                if (args.size() < 1 || !(args.get(0) instanceof TensorRef t)) throw fail(g.qualifiedName() + " expects a tensor first");
+                yield t;
+            }
+            case GET_LAYOUT -> {
+                if (args.size() != 1 || !(args.get(0) instanceof String s)) throw fail(g.qualifiedName() + " expects one str");
+                yield new Layout(s);
+            }
+            case NAMESPACE, NUMPY_SCALAR, NUMPY_DTYPE, NUMPY_RECONSTRUCT -> new PyObject(g.qualifiedName(), args);
+            case CODECS_ENCODE -> encode(args);
+            case SET, FROZENSET -> {
+                List<Object> items = new ArrayList<>();
+                if (args.size() == 1) items.addAll(iterable(args.get(0), g));
+                else if (args.size() > 1) throw fail(g.qualifiedName() + " takes at most one argument");
+                yield new PySet(g.kind() == PickleGlobal.FROZENSET, items);
+            }
+            case STORAGE_TYPE, LAYOUT, NUMPY_NDARRAY -> throw fail(g.qualifiedName() + " is only accepted as a name, not called");
+        };
+    }
+
+    private Object newObj(Object cls, Object argsObj) {
+        if (!(cls instanceof Global g)) throw fail("NEWOBJ on a " + Pickled.typeName(cls) + ", not a class");
+        if (!(argsObj instanceof Tuple args)) throw fail("NEWOBJ arguments are a " + Pickled.typeName(argsObj));
+        return switch (g.kind()) {
+            case ORDERED_DICT -> new Dict("collections.OrderedDict");
+            case NAMESPACE, NUMPY_DTYPE, NUMPY_NDARRAY -> new PyObject(g.qualifiedName(), args);
+            default -> throw fail("NEWOBJ on " + g.qualifiedName() + ", which is not a class");
+        };
+    }
+
+    private Dict orderedDict(Tuple args) {
+        Dict d = new Dict("collections.OrderedDict");
+        if (args.size() == 0) return d;
+        if (args.size() != 1) throw fail("collections.OrderedDict takes at most one argument");
+        Object src = args.get(0);
+        if (src instanceof Dict other) {
+            d.map().putAll(other.map());
+            return d;
+        }
+        for (Object pair : iterable(src, null)) {
+            List<Object> kv = pair instanceof Tuple t ? t.items() : pair instanceof List<?> l ? new ArrayList<>(l) : null;
+            if (kv == null || kv.size() != 2) throw fail("collections.OrderedDict items must be pairs");
+            d.map().put(kv.get(0), kv.get(1));
+        }
+        return d;
+    }
+
+    private List<Object> iterable(Object v, Global g) {
+        if (v instanceof List<?> l) return new ArrayList<>(l);
+        if (v instanceof Tuple t) return t.items();
+        if (v instanceof PySet s) return s.items();
+        throw fail((g == null ? "collections.OrderedDict" : g.qualifiedName()) + " expects a list or tuple, got " + Pickled.typeName(v));
+    }
+
+    private TensorRef rebuildTensor(Global g, Tuple a) {
+        int min = g.kind() == PickleGlobal.REBUILD_TENSOR ? 4 : 6;
+        String sig = g.qualifiedName() + "(storage, offset, size, stride" + (min == 6 ? ", requires_grad, hooks" : "") + ")";
+        if (a.size() < min || a.size() > min + 1) throw fail(sig + " called with " + a.size() + " arguments");
+        if (!(a.get(0) instanceof StorageRef s)) throw fail(sig + ": first argument is a " + Pickled.typeName(a.get(0)) + ", not a storage");
+        if (!(a.get(1) instanceof Long off) || off < 0) throw fail(sig + ": bad offset " + a.get(1));
+        long[] size = longs(a.get(2), sig + ": size");
+        long[] stride = longs(a.get(3), sig + ": stride");
+        if (size.length != stride.length) throw fail(sig + ": size " + Arrays.toString(size) + " and stride " + Arrays.toString(stride) + " differ in rank");
+        for (int i = 0; i < size.length; i++) {
+            if (size[i] < 0 || stride[i] < 0) throw fail(sig + ": negative size or stride " + Arrays.toString(size) + " " + Arrays.toString(stride));
+        }
+        return new TensorRef(s, off, size, stride);
+    }
+
+    private long[] longs(Object v, String what) {
+        if (!(v instanceof Tuple t)) throw fail(what + " is a " + Pickled.typeName(v) + ", not a tuple");
+        long[] out = new long[t.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!(t.get(i) instanceof Long l)) throw fail(what + " holds a " + Pickled.typeName(t.get(i)));
+            out[i] = l;
+        }
+        return out;
+    }
+
+    private Bytes encode(Tuple a) {
+        if (a.size() < 1 || a.size() > 2 || !(a.get(0) instanceof String s)) throw fail("_codecs.encode expects (str, encoding)");
+        String enc = a.size() == 2 && a.get(1) instanceof String e ? e.toLowerCase(java.util.Locale.ROOT).replace('_', '-') : "utf-8";
+        return switch (enc) {
+            case "latin1", "latin-1", "iso-8859-1" -> {
+                byte[] b = new byte[s.length()];
+                for (int i = 0; i < b.length; i++) {
+                    char c = s.charAt(i);
+                    if (c > 0xff) throw fail("_codecs.encode: character outside latin-1");
+                    b[i] = (byte) c;
+                }
+                yield new Bytes(b);
+            }
+            case "utf-8", "utf8" -> new Bytes(s.getBytes(StandardCharsets.UTF_8));
+            default -> throw fail("_codecs.encode with encoding " + printable(String.valueOf(a.get(1))) + " (only latin1 and utf-8)");
+        };
+    }
+
+    private void build(Object target, Object state) {
+        if (target instanceof PyObject o) {
+            o.setState(state);
+            return;
+        }
+        if (target instanceof Dict d) {
+            // An OrderedDict's instance __dict__ (state_dict()._metadata), possibly as (dict, slots).
+            Object s = state instanceof Tuple t && t.size() == 2 ? t.get(0) : state;
+            if (s == null) return;
+            if (!(s instanceof Dict sd)) throw fail("BUILD on a dict with a " + Pickled.typeName(s) + " state");
+            for (Map.Entry<Object, Object> e : sd.map().entrySet()) d.attributes().put(String.valueOf(e.getKey()), e.getValue());
+            return;
+        }
+        throw fail("BUILD on a " + Pickled.typeName(target) + " (only objects of whitelisted classes take state)");
+    }
+
+    private StorageRef persistentLoad(Object pid) {
+        if (!(pid instanceof Tuple t) || t.size() != 5 || !"storage".equals(t.get(0))) {
+            throw fail("persistent id " + Pickled.typeName(pid) + " is not ('storage', type, key, location, numel)");
+        }
+        if (!(t.get(1) instanceof Global g) || g.kind() != PickleGlobal.STORAGE_TYPE) {
+            throw fail("persistent id names storage type " + Pickled.typeName(t.get(1)) + ", not a torch.*Storage");
+        }
+        StorageType type = StorageType.byPythonName(g.qualifiedName().substring(g.qualifiedName().lastIndexOf('.') + 1));
+        if (!(t.get(2) instanceof String key) || !(t.get(3) instanceof String loc) || !(t.get(4) instanceof Long numel) || numel < 0) {
+            throw fail("persistent id " + t.items() + " is not ('storage', type, str key, str location, int numel)");
+        }
+        StorageRef ref = new StorageRef(type, key, loc, numel);
+        StorageRef prev = storages.putIfAbsent(key, ref);
+        if (prev == null) return ref;
+        if (prev.type() != type || prev.numel() != numel) {
+            throw fail("storage " + printable(key) + " is referenced as " + prev.type().pythonName() + "[" + prev.numel() + "] and as "
+                    + type.pythonName() + "[" + numel + "]");
+        }
+        return prev;
+    }
+
+    // ---- stack and memo ----
+
+    private void push(Object v) {
+        stack.add(v);
+    }
+
+    private Object peek() {
+        if (stack.isEmpty() || stack.get(stack.size() - 1) == MARK) throw fail("stack underflow");
+        return stack.get(stack.size() - 1);
+    }
+
+    private List<Object> popN(int n) {
+        int from = stack.size() - n;
+        int floor = marks.isEmpty() ? 0 : marks.get(marks.size() - 1) + 1;
+        if (from < floor) throw fail("stack underflow");
+        List<Object> sub = stack.subList(from, stack.size());
+        List<Object> out = new ArrayList<>(sub);
+        sub.clear();
+        return out;
+    }
+
+    private List<Object> popMark() {
+        if (marks.isEmpty()) throw fail("no MARK on the stack");
+        int m = marks.remove(marks.size() - 1);
+        List<Object> sub = stack.subList(m + 1, stack.size());
+        List<Object> out = new ArrayList<>(sub);
+        stack.subList(m, stack.size()).clear();
+        return out;
+    }
+
+    private Object memoGet(long i) {
+        if (!memo.containsKey(i)) throw fail("memo entry " + i + " was never stored");
+        return memo.get(i);
+    }
+
+    private void setItems(Object target, List<Object> kv) {
+        if (!(target instanceof Dict d)) throw fail("SETITEM(S) on a " + Pickled.typeName(target));
+        if (kv.size() % 2 != 0) throw fail("SETITEMS with an odd number of values");
+        for (int i = 0; i < kv.size(); i += 2) d.map().put(kv.get(i), kv.get(i + 1));
+    }
+
+    @SuppressWarnings("unchecked")
+    private void append(Object target, List<Object> items) {
+        if (!(target instanceof List<?> l)) throw fail("APPEND(S) on a " + Pickled.typeName(target));
+        ((List<Object>) l).addAll(items);
+    }
+
+    // ---- raw reads, all bounds-checked ----
+
+    private ByteBuffer need(int n) {
+        if (n < 0 || n > in.remaining()) throw fail("needs " + n + " bytes, " + in.remaining() + " left (truncated data.pkl?)");
+        ByteBuffer b = in.slice().limit(n).order(ByteOrder.LITTLE_ENDIAN);
+        in.position(in.position() + n);
+        return b;
+    }
+
+    private void skip(int n) {
+        need(n);
+    }
+
+    private int u8() {
+        return need(1).get() & 0xff;
+    }
+
+    private int len32() {
+        long n = len32u();
+        if (n > in.remaining()) throw fail("length " + n + " runs past the end (" + in.remaining() + " bytes left)");
+        return (int) n;
+    }
+
+    private long len32u() {
+        return need(4).getInt() & 0xffffffffL;
+    }
+
+    private int len64() {
+        long n = need(8).getLong();
+        if (n < 0 || n > in.remaining()) throw fail("length " + Long.toUnsignedString(n) + " runs past the end (" + in.remaining() + " bytes left)");
+        return (int) n;
+    }
+
+    private byte[] bytes(int n) {
+        byte[] b = new byte[n];
+        need(n).get(b);
+        return b;
+    }
+
+    private String utf8(int n) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(need(n)).toString();
+        } catch (CharacterCodingException e) {
+            throw fail("string is not valid UTF-8");
+        }
+    }
+
+    private String latin1(int n) {
+        return new String(bytes(n), StandardCharsets.ISO_8859_1);
+    }
+
+    /** LONG1/LONG4: little-endian two's complement of {@code n} bytes. */
+    private Object longN(int n) {
+        if (n > MAX_LONG_BYTES) throw fail("integer of " + n + " bytes");
+        byte[] le = bytes(n);
+        if (n == 0) return 0L;
+        byte[] be = new byte[n];
+        for (int i = 0; i < n; i++) be[i] = le[n - 1 - i];
+        BigInteger v = new BigInteger(be);
+        return v.bitLength() < 64 ? (Object) v.longValue() : v;
+    }
+
+    /** A newline-terminated GLOBAL operand. */
+    private String line() {
+        int start = in.position();
+        for (int i = start; i < in.limit() && i - start <= MAX_GLOBAL_NAME; i++) {
+            if (in.get(i) == '\n') {
+                String s = new String(bytes(i - start), StandardCharsets.UTF_8);
+                in.get();
+                return s;
+            }
+        }
+        throw fail("GLOBAL name is not newline-terminated within " + MAX_GLOBAL_NAME + " bytes");
+    }
+
+    /** Keeps a file-supplied name safe to put in a one-line message. */
+    static String printable(String s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length() && b.length() < 120; i++) {
+            char c = s.charAt(i);
+            b.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return s.length() > 120 ? b + "..." : b.toString();
+    }
+
+    private FormworkException fail(String msg) {
+        return new FormworkException(where + ": data.pkl byte " + opStart + ": " + msg);
+    }
+}

@@ -1,0 +1,23 @@
+/**
+ * PyTorch zip checkpoints ({@code torch.save} since 1.6) read as data, never as code.
+ *
+ * <p>{@link dev.formwork.frontends.weights.torch.TorchCheckpoint#read} opens the zip
+ * ({@code ZipArchive}: central directory, STORED storage entries memory-mapped at the offset the
+ * local header gives), unpickles {@code data.pkl} with a restricted opcode interpreter
+ * ({@code Unpickler}) that knows a fixed whitelist of globals
+ * ({@link dev.formwork.frontends.weights.torch.PickleGlobal}) and builds inert values
+ * ({@link dev.formwork.frontends.weights.torch.Pickled}), unwraps {@code state_dict} /
+ * {@code model}, and returns the state dict's tensors as views of the mapped file
+ * ({@code StorageReader}). Key naming (timm or original) is then handled by
+ * {@link dev.formwork.frontends.weights.CheckpointWeights} exactly as for safetensors.
+ *
+ * <p>The whitelist: {@code collections.OrderedDict}; {@code torch._utils._rebuild_tensor_v2},
+ * {@code _rebuild_tensor}, {@code _rebuild_parameter}, {@code _rebuild_parameter_with_state};
+ * {@code torch.FloatStorage} ... {@code torch.BoolStorage}; {@code torch.strided},
+ * {@code torch.serialization._get_layout}; {@code argparse.Namespace}; numpy
+ * {@code scalar}, {@code dtype}, {@code _reconstruct}, {@code ndarray}; {@code _codecs.encode};
+ * {@code builtins.set} / {@code frozenset}. Each is a tag for a data constructor implemented
+ * here; any other global (a model class, {@code os.system}, {@code builtins.eval}) is refused
+ * with one line naming it.
+ */
+package dev.formwork.frontends.weights.torch;
