@@ -11,6 +11,7 @@ import dev.formwork.frontends.weights.CheckpointWeights;
 import dev.formwork.frontends.weights.RandomWeights;
 import dev.formwork.frontends.weights.SafetensorsFile;
 import dev.formwork.frontends.weights.WeightSource;
+import dev.formwork.frontends.weights.torch.TorchCheckpoint;
 import dev.formwork.ir.FormworkException;
 import dev.formwork.ir.Graph;
 import java.nio.file.Files;
@@ -23,7 +24,8 @@ import java.util.Locale;
  * (later) an {@code .onnx} file, with checkpoint or random weights.
  *
  * <p>Loading never executes anything from a file: configs are data, safetensors are a JSON
- * header plus raw bytes, and the graph is built by Java code from the config alone.
+ * header plus raw bytes, PyTorch checkpoints go through a restricted unpickler that only builds
+ * data ({@link TorchCheckpoint}), and the graph is built by Java code from the config alone.
  */
 public final class Models {
     private Models() {}
@@ -76,13 +78,13 @@ public final class Models {
         return new LoadedModel(g, config, name, sha, weightsFile == null, built.taps());
     }
 
-    /** Dispatch on the checkpoint container. PyTorch zip checkpoints get their reader here. */
+    /** Dispatch on the checkpoint container: safetensors, or a PyTorch zip checkpoint (.pth/.pt/.bin). */
     private static WeightSource openWeights(Path file, Family family) {
         if (!Files.isRegularFile(file)) throw new FormworkException(file + ": weights file not found");
         String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (n.endsWith(".safetensors")) return CheckpointWeights.open(file, family);
         if (n.endsWith(".pth") || n.endsWith(".pt") || n.endsWith(".bin")) {
-            throw new FormworkException(file + ": PyTorch checkpoints are not readable yet; convert to .safetensors");
+            return CheckpointWeights.of(file.toString(), TorchCheckpoint.read(file).tensors(), family);
         }
         throw new FormworkException(file + ": unknown weights format (expected .safetensors, .pth, .pt or .bin)");
     }
