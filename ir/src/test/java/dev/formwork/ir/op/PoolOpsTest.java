@@ -29,7 +29,7 @@ class PoolOpsTest {
      * Naive average pool: the window [oy*s-p, oy*s-p+k) clipped to the image; the divisor is the
      * clipped window (count_include_pad=0) or the window clipped to the padded image (=1).
      */
-    private static double[] naive(NdArray x, int k, int s, int p, boolean includePad, int oh, int ow) {
+    private static double[] naive(NdArray x, int k, int s, int[] p, boolean includePad, int oh, int ow) {
         int n = x.dim(0), c = x.dim(1), h = x.dim(2), w = x.dim(3);
         double[] y = new double[n * c * oh * ow];
         for (int pl = 0; pl < n * c; pl++)
@@ -39,8 +39,8 @@ class PoolOpsTest {
                     int inside = 0, padded = 0;
                     for (int ky = 0; ky < k; ky++)
                         for (int kx = 0; kx < k; kx++) {
-                            int iy = oy * s - p + ky, ix = ox * s - p + kx;
-                            if (iy < h + p && ix < w + p) padded++;
+                            int iy = oy * s - p[0] + ky, ix = ox * s - p[1] + kx;
+                            if (iy < h + p[2] && ix < w + p[3]) padded++;
                             if (iy < 0 || ix < 0 || iy >= h || ix >= w) continue;
                             inside++;
                             sum += x.data()[(pl * h + iy) * w + ix];
@@ -106,8 +106,24 @@ class PoolOpsTest {
                 Attributes a = pool(c[0], c[1], c[2], inc);
                 assertEquals(Shape.of(2, 3, oh, ow), inferShape("AveragePool", a, f32(2, 3, c[3], c[4])));
                 NdArray y = run("AveragePool", a, x);
-                Naive.assertClose(naive(x, c[0], c[1], c[2], inc == 1, oh, ow), y, new int[] {2, 3, oh, ow}, 1e-6,
-                        "pool " + java.util.Arrays.toString(c) + " cip=" + inc);
+                Naive.assertClose(naive(x, c[0], c[1], new int[] {c[2], c[2], c[2], c[2]}, inc == 1, oh, ow), y,
+                        new int[] {2, 3, oh, ow}, 1e-6, "pool " + java.util.Arrays.toString(c) + " cip=" + inc);
+            }
+        }
+    }
+
+    @Test
+    void asymmetricPads() {
+        int[][] pads = {{0, 1, 2, 1}, {2, 0, 0, 1}, {1, 2, 1, 0}};
+        long seed = 60;
+        for (int[] p : pads) {
+            for (int inc = 0; inc <= 1; inc++) {
+                NdArray x = Naive.randn(seed++, 1, 2, 7, 8);
+                int oh = (7 + p[0] + p[2] - 3) / 2 + 1, ow = (8 + p[1] + p[3] - 3) / 2 + 1;
+                Attributes a = Attributes.of("kernel", new int[] {3, 3}, "strides", new int[] {2, 2}, "pads", p, "count_include_pad", inc);
+                NdArray y = run("AveragePool", a, x);
+                Naive.assertClose(naive(x, 3, 2, p, inc == 1, oh, ow), y, new int[] {1, 2, oh, ow}, 1e-6,
+                        "pool pads " + java.util.Arrays.toString(p) + " cip=" + inc);
             }
         }
     }
