@@ -82,8 +82,19 @@ final class Folding {
     }
 
     /**
+     * True when a pure per-channel scale x*s (no shift) on this Conv/Linear's input can move into
+     * its weights: any padding is fine, because padded zeros scale to zeros.
+     */
+    static boolean canAbsorbInputScale(Node c, int slot, Value x, int axis) {
+        if (slot != 0 || !Weights.isF32(c.input(1).constant())) return false;
+        if (c.is("Linear")) return axis == x.shape().rank() - 1;
+        return c.is("Conv") && x.shape().rank() == 4 && axis == 1 && channelAxis(c, 4) == 1;
+    }
+
+    /**
      * c(x*s + t) = c'(x): W'[o,i,..] = W[o,i,..]*s[ch(i)], b'[o] = b[o] + sum_i W[o,i,..]*t[ch(i)],
-     * where ch(i) is the input channel that weight column reads (grouped convs: per group).
+     * where ch(i) is the input channel that weight column reads (grouped convs: per group). With
+     * t null (a pure scale) the bias stays as it is.
      */
     static void absorbInput(Rewriter rw, Node c, double[] s, double[] t) {
         Tensor w = c.input(1).constant();
@@ -94,8 +105,8 @@ final class Folding {
         int inPerGroup = ws.dim(1);
         int outPerGroup = c.is("Conv") ? out / (int) c.i("groups") : out;
         FloatBuffer wv = Weights.view(w);
-        double[] bias = new double[out];
-        for (int o = 0; o < out; o++) {
+        double[] bias = t == null ? null : new double[out];
+        for (int o = 0; t != null && o < out; o++) {
             double acc = b == null ? 0 : b.getFloat(o);
             int base = (o / outPerGroup) * inPerGroup;
             for (int j = 0; j < row; j++) acc += wv.get(o * row + j) * t[base + j / spatial];
@@ -105,6 +116,6 @@ final class Folding {
             int o = i / row;
             return wv.get(i) * s[(o / outPerGroup) * inPerGroup + (i % row) / spatial];
         }));
-        setBias(rw, c, Weights.build(Shape.of(out), o -> bias[o]));
+        if (bias != null) setBias(rw, c, Weights.build(Shape.of(out), o -> bias[o]));
     }
 }

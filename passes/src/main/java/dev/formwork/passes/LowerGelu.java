@@ -17,8 +17,11 @@ import java.util.List;
  * for the zoo). A form the target has natively stays one Gelu node (ONNX opset >= 20, TFLite
  * GELU, Core ML gelu EXACT, ...: the profile's nativeGelu); otherwise it is decomposed:
  * <ul>
- *   <li>exact: x * (1 + Erf(x * 1/sqrt2)) * 0.5 (Mul, Erf, Add, Mul, Mul): the definition, so it
- *       changes nothing beyond float32 rounding;</li>
+ *   <li>exact: with u = x * (1/sqrt2), GELU(x) = 0.5 x (1 + erf(x/sqrt2)) = u (1 + Erf(u)) * (1/sqrt2)
+ *       (Mul, Erf, Add, Mul, Mul: the definition rearranged, so nothing changes beyond float32
+ *       rounding). Written this way x is read once and both constant factors sit at the ends, next
+ *       to the layers around the GELU, where fold-layer-scale folds them: into the Conv/Linear that
+ *       computes x and into the Conv/Linear that reads the result, leaving Erf, Add, Mul;</li>
  *   <li>tanh: (x*0.5) * (1 + Tanh(x * (c + c*0.044715*x*x))), c = sqrt(2/pi) (8 ops, the tanh
  *       formula with x^3 factored as x*x*x);</li>
  *   <li>sigmoid: x * Sigmoid(1.702 x).</li>
@@ -89,9 +92,10 @@ public final class LowerGelu implements Pass {
             String b = n.name();
             switch (want) {
                 case "none" -> {
-                    Value e = rw.apply("Erf", b + ".erf", Attributes.EMPTY, rw.apply("Mul", b + ".scale", Attributes.EMPTY, x, k.of(INV_SQRT2)));
-                    Value m = rw.apply("Mul", b + ".gate", Attributes.EMPTY, x, rw.apply("Add", b + ".one_plus", Attributes.EMPTY, e, k.of(1)));
-                    y = rw.apply("Mul", b + ".half", Attributes.EMPTY, m, k.of(0.5));
+                    Value u = rw.apply("Mul", b + ".scale", Attributes.EMPTY, x, k.of(INV_SQRT2));
+                    Value e = rw.apply("Erf", b + ".erf", Attributes.EMPTY, u);
+                    Value m = rw.apply("Mul", b + ".gate", Attributes.EMPTY, u, rw.apply("Add", b + ".one_plus", Attributes.EMPTY, e, k.of(1)));
+                    y = rw.apply("Mul", b + ".rescale", Attributes.EMPTY, m, k.of(INV_SQRT2));
                 }
                 case "tanh" -> {
                     Value x2 = rw.apply("Mul", b + ".square", Attributes.EMPTY, x, x);

@@ -19,9 +19,10 @@ public final class PassRegistry {
         r.register(new FoldConvBn());
         r.register(new RewritePatchStem());
         r.register(new SimplifyPoolMixer());
+        r.register(new MergeParallelLayers());
+        r.register(new LowerGelu());
         r.register(new FoldLayerScale());
         r.register(new FoldAttentionScale());
-        r.register(new LowerGelu());
         r.register(new EliminateNoops());
         r.register(new EliminateDeadCode());
         return r;

@@ -39,6 +39,46 @@ class FoldLayerScaleTest {
     }
 
     @Test
+    void aScaleTheProducerCannotTakeFoldsIntoThePaddedConvsAfterIt() {
+        Net n = new Net("consumers", 5);
+        Value x = n.op("Relu", "act", n.input(1, 4, 6, 6)); // Relu cannot take a scale
+        Value scaled = n.layerScale4d("s", x);
+        Value a = n.conv("a", scaled, 3, 3, 1, 1, 1, true), b = n.conv("b", scaled, 4, 3, 1, 1, 4, false);
+        Graph g = n.output(n.op("Add", "sum", n.op("Relu", "ra", a), n.conv1x1("c", n.op("Relu", "rb", b), 3))), before = g.copy();
+        PassResult r = Check.run(pass, g);
+        assertEquals(Map.of("Mul", 1, "Reshape", 1), r.removed());
+        assertEquals(Check.count(before, "Conv"), Check.count(g, "Conv"));
+        Check.equivalent(before, g, Check.EXACT);
+        Check.idempotent(pass, g);
+    }
+
+    @Test
+    void divisionByAConstantFoldsAsAMultiplyByItsInverse() {
+        Net n = new Net("div", 6);
+        Value pooled = n.input(2, 8);
+        Graph g = n.output(n.op("Div", "logits", n.op("Relu", "r", n.linear("head", pooled, 5, true)), n.scalar("two", 2f)));
+        assertFalse(Check.run(pass, g).changed(), "Relu between: nothing to fold into");
+        Net m = new Net("div2", 7);
+        Graph h = m.output(m.op("Div", "logits", m.linear("head", m.input(2, 8), 5, true), m.scalar("two", 2f))), hb = h.copy();
+        Check.run(pass, h);
+        assertEquals(Map.of("Linear", 1), h.opHistogram());
+        assertEquals("logits", h.output(0).name());
+        Check.equivalent(hb, h, Check.EXACT);
+    }
+
+    @Test
+    void theExactGeluDecompositionKeepsOnlyErfAddMulBetweenTwoConvs() {
+        Net n = new Net("gelu", 8);
+        Value x = n.input(1, 4, 5, 5);
+        Graph g = n.output(n.conv("fc2", n.gelu("act", n.conv1x1("fc1", x, 8)), 4, 3, 1, 1, 1, true)), before = g.copy();
+        PassContext noGelu = PassContext.of(Check.profile(java.util.Set.of(), java.util.Set.of()));
+        Check.run(new LowerGelu(), g, noGelu);
+        Check.run(pass, g);
+        assertEquals(Map.of("Add", 1, "Conv", 2, "Erf", 1, "Mul", 1), g.opHistogram());
+        Check.equivalent(before, g, Check.EXACT);
+    }
+
+    @Test
     void gammaAlongTheWrongAxisOrASharedBranchStays() {
         Net n = new Net("wrong", 3);
         Value x = n.input(1, 4, 3, 3);
@@ -50,7 +90,7 @@ class FoldLayerScaleTest {
         Net m = new Net("shared", 4);
         Value y = m.input(1, 4, 3, 3);
         Value d = m.conv1x1("fc", y, 4);
-        Graph h = m.output(m.op("Add", "a", d, m.layerScale4d("ls.gamma", d)));
+        Graph h = m.output(m.op("Add", "a", d, m.layerScale4d("ls.gamma", d))); // its reader is an Add, not a layer
         assertFalse(Check.run(pass, h).changed());
     }
 
