@@ -31,35 +31,4 @@ final class DataMoves {
         if (x.dtype() == dev.formwork.proto.coreml.CoreMlMilProto.DataType.STRING) return MilValue.strings(shape, x.strings());
         return MilValue.ints(x.dtype(), shape, x.longs());
     }
-
-    /** Concatenation along {@code axis} of arrays that agree on every other axis. */
-    static float[] concat(float[][] parts, int[][] shapes, int axis, boolean interleave) {
-        int outer = 1;
-        for (int k = 0; k < axis; k++) outer *= shapes[0][k];
-        int inner = 1;
-        for (int k = axis + 1; k < shapes[0].length; k++) inner *= shapes[0][k];
-        int total = 0;
-        for (int[] s : shapes) total += s[axis];
-        float[] y = new float[outer * total * inner];
-        if (!interleave) {
-            for (int o = 0; o < outer; o++) {
-                int pos = o * total * inner;
-                for (int p = 0; p < parts.length; p++) {
-                    int len = shapes[p][axis] * inner;
-                    System.arraycopy(parts[p], o * len, y, pos, len);
-                    pos += len;
-                }
-            }
-            return y;
-        }
-        int n = parts.length, d = shapes[0][axis];
-        for (int o = 0; o < outer; o++) {
-            for (int i = 0; i < d; i++) {
-                for (int p = 0; p < n; p++) {
-                    System.arraycopy(parts[p], (o * d + i) * inner, y, ((o * d + i) * n + p) * inner, inner);
-                }
-            }
-        }
-        return y;
-    }
 }

@@ -1,5 +1,6 @@
 package dev.formwork.runtimes.coreml.mil;
 
+import dev.formwork.runtimes.coreml.kernels.Slicing;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -51,7 +52,7 @@ final class MilSliceOps {
         out[axis] = total;
         if (first.isFloat()) {
             for (int p = 0; p < parts.length; p++) parts[p] = vs.get(p).floats();
-            return new MilValue[] {MilValue.floats(first.dtype(), out, DataMoves.concat(parts, shapes, axis, interleave))};
+            return new MilValue[] {MilValue.floats(first.dtype(), out, Slicing.concat(parts, shapes, axis, interleave))};
         }
         long[][] ls = new long[vs.size()][];
         int offset = 0;
@@ -63,7 +64,7 @@ final class MilSliceOps {
         }
         long[] all = new long[offset];
         for (int p = 0, o = 0; p < ls.length; o += ls[p].length, p++) System.arraycopy(ls[p], 0, all, o, ls[p].length);
-        float[] idx = DataMoves.concat(parts, shapes, axis, interleave);
+        float[] idx = Slicing.concat(parts, shapes, axis, interleave);
         long[] r = new long[idx.length];
         for (int k = 0; k < r.length; k++) r[k] = all[(int) idx[k]];
         return new MilValue[] {MilValue.ints(first.dtype(), out, r)};
@@ -107,33 +108,9 @@ final class MilSliceOps {
     static MilValue slice(MilValue x, int[] begin, int[] end, int[] step) {
         int r = x.rank();
         int[] out = new int[r];
-        for (int k = 0; k < r; k++) out[k] = step[k] > 0 ? Math.max(0, (end[k] - begin[k] + step[k] - 1) / step[k])
-                : Math.max(0, (begin[k] - end[k] - step[k] - 1) / -step[k]);
+        for (int k = 0; k < r; k++) out[k] = Slicing.count(begin[k], end[k], step[k]);
         int[] xs = x.shape();
-        return DataMoves.move(x, out, d -> strided(d, xs, begin, step, out));
-    }
-
-    static float[] strided(float[] x, int[] xs, int[] begin, int[] step, int[] out) {
-        int r = xs.length, n = 1;
-        for (int d : out) n *= d;
-        float[] y = new float[n];
-        if (n == 0) return y;
-        int[] st = new int[r];
-        for (int k = r - 1, s = 1; k >= 0; k--) {
-            st[k] = s;
-            s *= xs[k];
-        }
-        int[] idx = new int[r];
-        for (int p = 0; p < n; p++) {
-            int off = 0;
-            for (int k = 0; k < r; k++) off += (begin[k] + idx[k] * step[k]) * st[k];
-            y[p] = x[off];
-            for (int k = r - 1; k >= 0; k--) {
-                if (++idx[k] < out[k]) break;
-                idx[k] = 0;
-            }
-        }
-        return y;
+        return DataMoves.move(x, out, d -> Slicing.strided(d, xs, begin, step, out));
     }
 
     private static MilValue[] sliceByIndex(MilOpContext c) {
@@ -155,7 +132,7 @@ final class MilSliceOps {
                 s[k] = 1;
                 continue;
             }
-            int[] be = SliceBounds.resolve(bm[k] ? null : b[k], em[k] ? null : e[k], s[k], len);
+            int[] be = Slicing.bounds(bm[k] ? null : b[k], em[k] ? null : e[k], s[k], len);
             begin[k] = be[0];
             end[k] = be[1];
         }

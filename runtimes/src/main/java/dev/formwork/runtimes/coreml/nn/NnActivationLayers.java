@@ -1,0 +1,53 @@
+package dev.formwork.runtimes.coreml.nn;
+
+import dev.formwork.ir.interp.NdArray;
+import dev.formwork.ir.kernels.MathFns;
+import dev.formwork.proto.coreml.CoreMlNeuralNetworkProto.ActivationParams;
+import dev.formwork.proto.coreml.CoreMlNeuralNetworkProto.NeuralNetworkLayer.LayerCase;
+import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * Elementwise activations (NeuralNetwork.proto ActivationParams and GeluLayerParams): linear
+ * {@code alpha*x + beta}, ReLU {@code max(0, x)}, leakyReLU {@code x >= 0 ? x : alpha*x}, tanh,
+ * sigmoid, and GELU — EXACT {@code 0.5x(1 + erf(x/sqrt 2))}, TANH_APPROXIMATION
+ * {@code 0.5x(1 + tanh(sqrt(2/pi)(x + 0.044715x^3)))}, SIGMOID_APPROXIMATION {@code x*sigmoid(1.702x)}.
+ */
+final class NnActivationLayers {
+    private NnActivationLayers() {}
+
+    private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+    static void register(Map<LayerCase, NnLayer> t) {
+        t.put(LayerCase.ACTIVATION, NnActivationLayers::activation);
+        t.put(LayerCase.GELU, c -> {
+            DoubleUnaryOperator f = switch (c.layer.getGelu().getMode()) {
+                case EXACT -> x -> 0.5 * x * (1 + MathFns.erf(x / Math.sqrt(2)));
+                case TANH_APPROXIMATION -> x -> 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)));
+                case SIGMOID_APPROXIMATION -> x -> x / (1 + Math.exp(-1.702 * x));
+                default -> throw c.fail("unknown GELU mode " + c.layer.getGelu().getModeValue());
+            };
+            return map(c, f);
+        });
+    }
+
+    private static NdArray[] activation(NnLayerContext c) {
+        ActivationParams p = c.layer.getActivation();
+        DoubleUnaryOperator f = switch (p.getNonlinearityTypeCase()) {
+            case RELU -> x -> x > 0 || Double.isNaN(x) ? x : 0;
+            case LINEAR -> x -> p.getLinear().getAlpha() * x + p.getLinear().getBeta();
+            case LEAKYRELU -> x -> x >= 0 ? x : p.getLeakyReLU().getAlpha() * x;
+            case TANH -> Math::tanh;
+            case SIGMOID -> x -> 1 / (1 + Math.exp(-x));
+            default -> throw c.fail("activation " + p.getNonlinearityTypeCase() + " is not supported");
+        };
+        return map(c, f);
+    }
+
+    static NdArray[] map(NnLayerContext c, DoubleUnaryOperator f) {
+        NdArray x = c.x();
+        float[] s = x.data(), y = new float[s.length];
+        for (int k = 0; k < y.length; k++) y[k] = (float) f.applyAsDouble(s[k]);
+        return new NdArray[] {NdArray.of(x.shape(), y)};
+    }
+}
