@@ -24,6 +24,7 @@ import java.util.List;
  *       zeros would not pass through the affine map;</li>
  *   <li>otherwise it becomes Mul(x, s) then Add(., t) with constants shaped [1,C,1,1] (broadcast
  *       along the BN's channel axis), the arithmetic the BN kernel itself does.</li>
+ * New op types (Linear, Mul, Add) are only introduced when the target profile supports them.
  * </ol>
  * Folded tensors keep the layer's checkpoint keys; BN parameters and statistics go.
  */
@@ -75,20 +76,20 @@ public final class FoldConvBn implements Pass {
             if (!rw.live(n) || !n.is("BatchNorm")) continue;
             Affine a = Affine.of(n);
             if (a == null) continue;
-            if (foldBackward(rw, n, a)) back++;
+            if (foldBackward(rw, n, a, ctx)) back++;
             else if (foldForward(rw, n, a)) fwd++;
-            else if (toMulAdd(rw, n, a)) kept++;
+            else if (ctx.supports("Mul") && ctx.supports("Add") && toMulAdd(rw, n, a)) kept++;
             else continue;
             rw.rewrote();
         }
         return rw.finish(back + " into the op before, " + fwd + " into the ops after, " + kept + " to Mul+Add");
     }
 
-    private static boolean foldBackward(Rewriter rw, Node bn, Affine a) {
+    private static boolean foldBackward(Rewriter rw, Node bn, Affine a, PassContext ctx) {
         Value y = bn.input(0);
         Node p = y.producer();
         if (p == null || rw.soleUser(y) != bn) return false;
-        if (p.is("MatMul")) return matMulToLinear(rw, bn, p, a);
+        if (p.is("MatMul")) return ctx.supports("Linear") && matMulToLinear(rw, bn, p, a);
         if (!(p.is("Conv") || p.is("Linear")) || Folding.featureAxis(p) != a.axis()) return false;
         if (p.is("Conv") && !p.s("layout").equals(bn.s("layout"))) return false;
         if (!Folding.foldOutput(rw, p, a.s(), a.t())) return false;

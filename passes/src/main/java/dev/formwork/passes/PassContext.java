@@ -70,6 +70,11 @@ public final class PassContext {
         return seed;
     }
 
+    /** True when the target can write {@code op} (an empty supportedOps set means every op). */
+    public boolean supports(String op) {
+        return profile.supportedOps().isEmpty() || profile.supportedOps().contains(op);
+    }
+
     public void log(String message) {
         log.accept(message);
     }
@@ -99,8 +104,7 @@ public final class PassContext {
      * {@code g} is run now.
      */
     public NdArray[] outputsBefore(Graph g) {
-        if (outputsBefore == null) outputsBefore = new Interpreter(g).run(verificationInputs(g));
-        return outputsBefore;
+        return outputsBefore != null ? outputsBefore : new Interpreter(g).run(verificationInputs(g));
     }
 
     /** A pass that ran its output graph on the verification input hands the result over here. */
@@ -113,10 +117,6 @@ public final class PassContext {
     void beginPass(NdArray[] before) {
         this.outputsBefore = before;
         this.outputsAfter = null;
-    }
-
-    NdArray[] cachedOutputsBefore() {
-        return outputsBefore;
     }
 
     NdArray[] takeOutputsAfter() {

@@ -40,6 +40,7 @@ public final class RewritePatchStem implements Pass {
 
     @Override
     public PassResult run(Graph g, PassContext ctx) {
+        if (!ctx.supports("SpaceToDepth")) return PassResult.unchanged("target " + ctx.profile().target() + " has no SpaceToDepth");
         Rewriter rw = new Rewriter(g);
         for (Node n : List.copyOf(g.nodes())) {
             if (rw.live(n) && n.is("Conv") && rewrite(rw, n)) rw.rewrote();

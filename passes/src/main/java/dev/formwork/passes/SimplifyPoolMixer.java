@@ -13,14 +13,20 @@ import java.util.List;
  * constant 1-g computed in double. The identity is exact algebra for any P, so the border divisors
  * (4 at corners, 6 on edges, 9 inside) stay exactly as the pool computes them.
  *
- * <p><b>There is no shorter exact form.</b> The output is a per-channel combination of two
+ * <p><b>There is no shorter exact local form.</b> The output is a per-channel combination of two
  * different tensors, P(x) and x, with coefficients g and 1-g that are not both 1: that takes one
  * binary op to join them and a scaling of at least one side, plus the pool: four ops, as in the
  * original (Sub, Mul, Add). Merging the pool and the combination into one depthwise 3x3 conv
  * (weights g/9, centre g/9 + 1 - g) would save two ops but is wrong at the borders, where the
  * pool divides by 4 or 6 (snap-research/EfficientFormer#23); fixing that needs a spatial
  * reciprocal-count map and more ops, not fewer. Scaling x before the pool (P(g*x) = g*P(x))
- * reshuffles the same four ops.
+ * reshuffles the same four ops. Neither neighbour can take a factor: x also feeds the pool and the
+ * residual, and the result feeds fc1 and the next residual. (Only a non-local rewrite would save
+ * an op: carry the whole residual stream of a stage scaled by the products of (1-g) of the blocks
+ * ahead, so that each mixer reads x*(1-g) for free and becomes P(x~)*(g/(1-g)) + x~, with every
+ * fc1, fc2 and downsample weight of the stage rescaled to match. It divides by those products,
+ * which trained gammas can drive towards 0, and rewrites a whole stage for one op per block;
+ * this pass does not do it.)
  *
  * <p><b>Why this form, at equal op count:</b> it has one activation-by-activation op (the final
  * Add, shaped like every residual Add of the network) instead of two (Sub and Add); both
@@ -45,11 +51,6 @@ public final class SimplifyPoolMixer implements Pass {
     @Override
     public boolean idempotent() {
         return true;
-    }
-
-    @Override
-    public List<String> requires() {
-        return List.of("fold-constants");
     }
 
     @Override

@@ -38,6 +38,18 @@ class PassManagerTest {
     }
 
     @Test
+    void theDefaultPipelineIsIdempotent() {
+        for (Graph g : new Graph[] {MiniModels.v1(8, false), MiniModels.v2(9)}) {
+            PassContext ctx = PassContext.of(Check.profile(java.util.Set.of(), java.util.Set.of())); // decompose GELU too
+            new PassManager().run(g, Pipelines.named("default"), ctx, false);
+            Map<String, Integer> h = g.opHistogram();
+            PassReport again = new PassManager().run(g, Pipelines.named("default"), ctx, false);
+            for (PassReport.Entry e : again.passes()) assertTrue(!e.result().changed(), e.name() + ": " + e.result().summary());
+            assertEquals(h, g.opHistogram());
+        }
+    }
+
+    @Test
     void v1MiniModelKeepsOnlyTheMixerLayerScales() {
         Graph g = MiniModels.v1(4, false);
         new PassManager().run(g, Pipelines.named("default"), PassContext.of(Check.reference()), false);
