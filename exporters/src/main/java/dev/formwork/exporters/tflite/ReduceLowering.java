@@ -1,0 +1,45 @@
+package dev.formwork.exporters.tflite;
+
+import dev.formwork.ir.Node;
+import dev.formwork.ir.Shape;
+import org.tensorflow.lite.schema.BuiltinOperator;
+import org.tensorflow.lite.schema.BuiltinOptions;
+import org.tensorflow.lite.schema.ReducerOptions;
+import org.tensorflow.lite.schema.SoftmaxOptions;
+
+/** Reductions over axes. */
+final class ReduceLowering {
+    private ReduceLowering() {}
+
+    /** ReduceMean -> MEAN with int32 axes (the global pools: [1,2] on NHWC maps, [1] on tokens). */
+    static final class Mean implements OpLowering {
+        @Override
+        public void lower(Node n, LoweringContext cx) {
+            Shape x = n.input(0).shape();
+            long[] a = n.ints("axes");
+            int[] axes = new int[a.length];
+            for (int i = 0; i < a.length; i++) axes[i] = x.axis((int) a[i]);
+            java.util.Arrays.sort(axes);
+            boolean keep = n.i("keepdims") != 0;
+            cx.op(BuiltinOperator.MEAN, 1, new int[] {cx.tensor(n.input(0)), cx.int32(n.name() + "/axes", axes)},
+                    new int[] {cx.tensor(n.output())}, BuiltinOptions.ReducerOptions, b -> ReducerOptions.createReducerOptions(b, keep));
+        }
+    }
+
+    /**
+     * Softmax -> SOFTMAX over the last axis (the only one TFLite normalises; the layout pass puts
+     * the softmax axis last), with beta written as 1.0: the schema default 0.0 would give uniform
+     * outputs.
+     */
+    static final class Softmax implements OpLowering {
+        @Override
+        public void lower(Node n, LoweringContext cx) {
+            Shape x = n.input(0).shape();
+            if (x.axis((int) n.i("axis")) != x.rank() - 1) {
+                throw LoweringContext.refuse(n, "softmax over axis " + n.i("axis") + " of " + x + "; SOFTMAX normalises the last axis");
+            }
+            cx.op(BuiltinOperator.SOFTMAX, 1, new int[] {cx.tensor(n.input(0))}, new int[] {cx.tensor(n.output())},
+                    BuiltinOptions.SoftmaxOptions, b -> SoftmaxOptions.createSoftmaxOptions(b, 1.0f));
+        }
+    }
+}
