@@ -12,6 +12,7 @@ public final class Exporters {
     static {
         // One line per format; the order is the order of `--target all` and of --help.
         add(new dev.formwork.exporters.onnx.OnnxExporter());
+        add(new dev.formwork.exporters.tflite.TfliteExporter());
     }
 
     private Exporters() {}
