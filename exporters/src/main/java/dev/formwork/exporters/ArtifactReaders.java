@@ -12,6 +12,7 @@ public final class ArtifactReaders {
     static {
         // One line per format.
         ALL.add(new dev.formwork.exporters.onnx.OnnxReader());
+        ALL.add(new dev.formwork.exporters.tflite.TfliteReader());
     }
 
     private ArtifactReaders() {}
