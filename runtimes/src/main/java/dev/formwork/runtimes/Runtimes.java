@@ -12,6 +12,7 @@ public final class Runtimes {
     static {
         // One line per runtime.
         ALL.add(new dev.formwork.runtimes.onnx.OnnxRuntimeAdapter());
+        ALL.add(new dev.formwork.runtimes.tflite.TfliteRuntimeAdapter());
         ALL.add(new dev.formwork.runtimes.coreml.CoreMlRuntime());
     }
 
