@@ -17,7 +17,6 @@ import dev.formwork.proto.onnx.OnnxProto.ValueInfoProto;
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -36,7 +35,7 @@ import java.util.TreeMap;
 public final class OnnxReader implements ArtifactReader {
     @Override
     public boolean accepts(Path artifact) {
-        return artifact.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".onnx") && Files.isRegularFile(artifact);
+        return artifact.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".onnx");
     }
 
     @Override
@@ -67,6 +66,8 @@ public final class OnnxReader implements ArtifactReader {
             ModelProto m = ModelProto.parseFrom(in);
             if (!m.hasGraph() || !m.hasIrVersion()) throw new FormworkException(file + ": not an ONNX model (no graph or no ir_version)");
             return m;
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new FormworkException(file + ": no such file", e);
         } catch (IOException e) {
             throw new FormworkException(file + ": cannot read ONNX model: " + oneLine(e.getMessage()), e);
         }

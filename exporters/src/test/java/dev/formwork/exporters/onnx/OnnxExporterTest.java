@@ -169,6 +169,8 @@ class OnnxExporterTest {
         Files.write(p, new byte[] {0x08, (byte) 0xff, 0x12});
         var ex = assertThrows(FormworkException.class, () -> ArtifactReaders.read(p));
         assertTrue(ex.getMessage().startsWith(p.toString()), ex.getMessage());
+        Path missing = dir.resolve("missing.onnx");
+        assertEquals(missing + ": no such file", assertThrows(FormworkException.class, () -> ArtifactReaders.read(missing)).getMessage());
     }
 
     @Test
