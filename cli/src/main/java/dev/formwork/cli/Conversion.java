@@ -34,42 +34,52 @@ final class Conversion {
         }
     }
 
-    private record Prepared(Exporter exporter, Graph graph, PassStep.Result passes) {}
-
     private final Graph graph;
     private final ExportOptions options;
     private final PassStep passStep;
+    private final boolean checkPasses;
     private final Progress progress;
 
-    Conversion(Graph graph, ExportOptions options, String passSelection, boolean checkPasses, Progress progress) {
+    Conversion(Graph graph, ExportOptions options, String passSelection, boolean checkPasses, long seed, Progress progress) {
         this.graph = graph;
         this.options = options;
-        this.passStep = new PassStep(passSelection, checkPasses, options.gelu());
+        this.passStep = new PassStep(passSelection, options.gelu(), seed);
+        this.checkPasses = checkPasses;
         this.progress = progress;
     }
 
+    /**
+     * First every target's pipeline and capability check (so an unsupported node in the last
+     * target fails before the first file exists), then each target again, written one at a time.
+     * The graphs of the first round are dropped: passes are deterministic and cheap next to
+     * writing, and holding one rewritten copy of the weights per target would multiply memory.
+     */
     List<Written> run(List<Exporter> exporters, Path outDir) throws IOException {
-        List<Prepared> prepared = new ArrayList<>();
+        List<PassStep.Result> checked = new ArrayList<>();
+        Graph only = null; // with a single target its checked graph is the one to write
         for (Exporter e : exporters) {
-            progress.start("passes for " + e.target());
-            PassStep.Result r = passStep.run(graph, e.profile(options));
+            progress.start("passes for " + e.target() + (checkPasses ? " (with certificates)" : ""));
+            PassStep.Result r = passStep.run(graph, e.profile(options), checkPasses);
             e.check(r.graph(), options);
-            prepared.add(new Prepared(e, r.graph(), r));
+            if (exporters.size() == 1) only = r.graph();
+            checked.add(new PassStep.Result(null, r.pipeline(), r.report()));
         }
         progress.end();
         List<Written> written = new ArrayList<>();
-        for (Prepared p : prepared) {
-            Path dest = outDir.resolve(p.exporter().fileName(options.name()));
+        for (int i = 0; i < exporters.size(); i++) {
+            Exporter e = exporters.get(i);
+            Graph rewritten = only != null ? only : passStep.run(graph, e.profile(options), false).graph();
+            Path dest = outDir.resolve(e.fileName(options.name()));
             progress.start("writing " + dest.getFileName());
             try {
-                AtomicOutput.write(dest, tmp -> p.exporter().write(p.graph(), options, tmp));
+                AtomicOutput.write(dest, tmp -> e.write(rewritten, options, tmp));
             } catch (IOException ex) {
                 throw new FormworkException(dest + ": cannot write (" + ex.getMessage() + ")");
             }
             progress.end();
             ArtifactInfo info = ArtifactReaders.accepts(dest) ? ArtifactReaders.read(dest) : null;
-            written.add(new Written(p.exporter().target(), dest, Digests.size(dest), Digests.sha256(dest), info,
-                    p.passes(), isFp16(p.exporter().target()), null));
+            written.add(new Written(e.target(), dest, Digests.size(dest), Digests.sha256(dest), info,
+                    checked.get(i), isFp16(e.target()), null));
         }
         return written;
     }

@@ -113,7 +113,7 @@ final class ConvertCommand implements Callable<Integer> {
         if (labelList != null && labelList.size() != graph.output(0).shape().dim(-1)) {
             throw new FormworkException(labels + ": " + labelList.size() + " labels for " + graph.output(0).shape().dim(-1) + " classes");
         }
-        Conversion conversion = new Conversion(graph, options, passes, checkPasses, progress);
+        Conversion conversion = new Conversion(graph, options, passes, checkPasses, modelOptions.seed, progress);
         List<Conversion.Written> written = conversion.run(exporters, out);
         boolean ok = true;
         if (verify) ok = conversion.verify(written, modelOptions.seed, stdout);

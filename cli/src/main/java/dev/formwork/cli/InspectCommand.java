@@ -4,6 +4,7 @@ import dev.formwork.exporters.ArtifactInfo;
 import dev.formwork.exporters.ArtifactReaders;
 import dev.formwork.frontends.LoadedModel;
 import dev.formwork.frontends.weights.SafetensorsFile;
+import dev.formwork.frontends.weights.torch.TorchCheckpoint;
 import dev.formwork.ir.Graph;
 import dev.formwork.ir.GraphPrinter;
 import java.io.PrintWriter;
@@ -51,7 +52,18 @@ final class InspectCommand implements Callable<Integer> {
         if (Files.exists(p) && ArtifactReaders.accepts(p)) {
             print(out, ArtifactReaders.read(p), p.toString());
         } else if (target.toLowerCase(Locale.ROOT).endsWith(".safetensors")) {
-            printWeights(out, SafetensorsFile.open(p));
+            SafetensorsFile f = SafetensorsFile.open(p);
+            List<Json.Entry> entries = new ArrayList<>();
+            for (String k : f.keys()) entries.add(new Json.Entry(k, f.entry(k).dtype(), f.entry(k).shape()));
+            printWeights(out, "safetensors", p, entries, new TreeMap<>(f.metadata()));
+        } else if (isTorch(target)) {
+            TorchCheckpoint ckpt = TorchCheckpoint.read(p);
+            List<Json.Entry> entries = new ArrayList<>();
+            ckpt.tensors().forEach((k, t) -> entries.add(new Json.Entry(k, t.dtype().label(), t.shape())));
+            Map<String, String> meta = new TreeMap<>();
+            meta.put("wrapper", String.valueOf(ckpt.wrapper()));
+            meta.put("top_level_keys", String.join(",", ckpt.topLevelKeys()));
+            printWeights(out, "pytorch", p, entries, meta);
         } else {
             LoadedModel m = modelOptions.load(target, progress, null, null);
             if (graph) {
@@ -112,20 +124,24 @@ final class InspectCommand implements Callable<Integer> {
         info.details().forEach((k, v) -> out.printf("  %-8s %s%n", k, v));
     }
 
-    private void printWeights(PrintWriter out, SafetensorsFile f) {
+    private static boolean isTorch(String t) {
+        String l = t.toLowerCase(Locale.ROOT);
+        return l.endsWith(".pth") || l.endsWith(".pt") || l.endsWith(".bin");
+    }
+
+    private void printWeights(PrintWriter out, String format, Path path, List<Json.Entry> entries, Map<String, String> meta) {
         long params = 0;
         Map<String, Integer> dtypes = new TreeMap<>();
         List<Map<String, Object>> tensors = new ArrayList<>();
-        for (String k : f.keys()) {
-            SafetensorsFile.Entry e = f.entry(k);
+        for (Json.Entry e : entries) {
             params += e.shape().numel();
             dtypes.merge(e.dtype(), 1, Integer::sum);
-            tensors.add(Json.io(k, e.shape(), e.dtype()));
+            tensors.add(Json.io(e.key(), e.shape(), e.dtype()));
         }
         if (json) {
             Map<String, Object> o = Json.obj();
-            o.put("format", "safetensors");
-            o.put("path", f.path().toString());
+            o.put("format", format);
+            o.put("path", path.toString());
             o.put("params", params);
             o.put("macs", null);
             o.put("ops", Map.of());
@@ -133,17 +149,15 @@ final class InspectCommand implements Callable<Integer> {
             o.put("outputs", List.of());
             o.put("dtypes", dtypes);
             o.put("tensors", tensors);
-            o.put("metadata", new TreeMap<>(f.metadata()));
+            o.put("metadata", meta);
             out.println(Json.write(o));
             return;
         }
-        out.printf("%s (safetensors, %d tensors)%n", f.path(), f.keys().size());
+        out.printf("%s (%s, %d tensors)%n", path, format, entries.size());
         out.printf("  elements %,d%n", params);
         out.printf("  dtypes   %s%n", histogram(dtypes));
-        for (String k : f.keys()) {
-            SafetensorsFile.Entry e = f.entry(k);
-            out.printf("  %-60s %s %s%n", k, e.dtype(), e.shape());
-        }
+        meta.forEach((k, v) -> out.printf("  %-8s %s%n", k, v));
+        for (Json.Entry e : entries) out.printf("  %-60s %s %s%n", e.key(), e.dtype(), e.shape());
     }
 
     private static List<Map<String, Object>> ios(List<ArtifactInfo.Io> l) {

@@ -15,6 +15,9 @@ final class Json {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
+    /** A named tensor in a weights file listing. */
+    record Entry(String key, String dtype, Shape shape) {}
+
     private Json() {}
 
     static Map<String, Object> obj() {

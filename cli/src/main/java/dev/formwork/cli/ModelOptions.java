@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 /** Options that say which weights and which input size a MODEL is built with. */
 final class ModelOptions {
     @Option(names = "--weights", paramLabel = "FILE",
-            description = "Checkpoint (.safetensors; timm or original key names). Without it, weights are random.")
+            description = "Checkpoint: .safetensors or a PyTorch zip checkpoint (.pth, .pt, .bin); timm or original key names. Without it, weights are random.")
     Path weights;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0",

@@ -1,30 +1,42 @@
 package dev.formwork.cli;
 
 import dev.formwork.ir.Graph;
+import dev.formwork.passes.PassContext;
+import dev.formwork.passes.PassManager;
+import dev.formwork.passes.PassReport;
+import dev.formwork.passes.Pipelines;
 import dev.formwork.passes.TargetProfile;
 import java.util.List;
-import java.util.Map;
 
-/** Runs the selected pass pipeline for one target profile on a copy of the loaded graph. */
+/**
+ * Runs the selected pipeline for one target profile on a copy of the loaded graph (copies share
+ * the weight tensors; only rewritten weights are new). {@code --passes none} still runs the
+ * target's legalization passes.
+ */
 final class PassStep {
-    /** The rewritten graph and the per-pass record. */
-    record Result(Graph graph, List<Map<String, Object>> records) {
+    /** The rewritten graph, the pass list that ran and the manager's report. */
+    record Result(Graph graph, List<String> pipeline, PassReport report) {
         Object toJson() {
-            return records;
+            return report.toMap();
         }
     }
 
     private final String selection;
-    private final boolean check;
     private final String gelu;
+    private final long seed;
 
-    PassStep(String selection, boolean check, String gelu) {
+    PassStep(String selection, String gelu, long seed) {
         this.selection = selection;
-        this.check = check;
         this.gelu = gelu;
+        this.seed = seed;
+        Pipelines.parse(selection); // refuse unknown pass names before any work
     }
 
-    Result run(Graph g, TargetProfile profile) {
-        return new Result(g.copy(), List.of());
+    Result run(Graph loaded, TargetProfile profile, boolean certify) {
+        List<String> pipeline = Pipelines.forTarget(selection, profile, gelu);
+        Graph g = loaded.copy();
+        PassContext ctx = PassContext.of(profile).withGelu(gelu).withSeed(seed);
+        PassReport report = new PassManager().run(g, pipeline, ctx, certify);
+        return new Result(g, pipeline, report);
     }
 }
