@@ -53,10 +53,10 @@ final class Folding {
         Tensor w = p.input(1).constant();
         Tensor b = p.inputCount() > 2 ? p.input(2).constant() : null;
         if (!Weights.isF32(w) || (p.inputCount() > 2 && !Weights.isF32(b))) return false;
-        int out = w.shape().dim(0), row = Math.toIntExact(w.numel() / out);
-        FloatBuffer wv = Weights.view(w), bv = b == null ? null : Weights.view(b);
+        int out = w.shape().dim(0);
+        FloatBuffer bv = b == null ? null : Weights.view(b);
         Tensor b2 = Weights.build(Shape.of(out), o -> (bv == null ? 0 : bv.get(o)) * mul[o] + (add == null ? 0 : add[o]));
-        rw.setWeight(p, 1, Weights.build(w.shape(), i -> wv.get(i) * mul[i / row]));
+        rw.setWeight(p, 1, Weights.scaleRows(w, mul));
         setBias(rw, p, b2);
         return true;
     }
@@ -112,10 +112,7 @@ final class Folding {
             for (int j = 0; j < row; j++) acc += wv.get(o * row + j) * t[base + j / spatial];
             bias[o] = acc;
         }
-        rw.setWeight(c, 1, Weights.build(ws, i -> {
-            int o = i / row;
-            return wv.get(i) * s[(o / outPerGroup) * inPerGroup + (i % row) / spatial];
-        }));
+        rw.setWeight(c, 1, Weights.scale(w, out, row, (o, j) -> s[(o / outPerGroup) * inPerGroup + j / spatial]));
         if (bias != null) setBias(rw, c, Weights.build(Shape.of(out), o -> bias[o]));
     }
 }

@@ -27,6 +27,34 @@ public final class Weights {
         return Tensor.wrap(DType.FLOAT32, shape, b);
     }
 
+    /**
+     * W'[o, ...] = W[o, ...] * mul[o] for a weight whose leading axis is the output feature: rows
+     * are moved in bulk through one row-sized scratch array, multiplied in double, rounded once.
+     */
+    public static Tensor scaleRows(Tensor w, double[] mul) {
+        int out = w.shape().dim(0), row = Math.toIntExact(w.numel() / out);
+        return scale(w, out, row, (o, j) -> mul[o]);
+    }
+
+    /** The factor for element j of row o (kept monomorphic per call site by the callers' lambdas). */
+    interface Factor {
+        double at(int row, int column);
+    }
+
+    /** W'[o, j] = W[o, j] * f(o, j) row by row, in bulk. */
+    static Tensor scale(Tensor w, int rows, int row, Factor f) {
+        FloatBuffer src = view(w);
+        ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(w.numel()) * 4).order(ByteOrder.LITTLE_ENDIAN);
+        FloatBuffer dst = b.asFloatBuffer();
+        float[] buf = new float[row];
+        for (int o = 0; o < rows; o++) {
+            src.get(o * row, buf);
+            for (int j = 0; j < row; j++) buf[j] = (float) (buf[j] * f.at(o, j));
+            dst.put(o * row, buf);
+        }
+        return Tensor.wrap(DType.FLOAT32, w.shape(), b);
+    }
+
     public static Tensor filled(Shape shape, float value) {
         return build(shape, i -> value);
     }

@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
  * attention, as L7 has all 8), with seeded random weights, and times the default pipeline without
  * certificates on a fresh {@code graph.copy()} per run (copies share the weight tensors, so each
  * run folds the same data): warm-up runs, then the median of the measured runs, per pass and in
- * total. The deep model uses widths [24,48,96,192] instead of L7's [96,192,384,768]: at L7 widths
+ * total, with the thread's CPU time beside the wall time (the pipeline runs on one thread; CPU
+ * time is the less load-sensitive number on a shared machine). The deep model uses widths [24,48,96,192] instead of L7's [96,192,384,768]: at L7 widths
  * its random weights would be about 3 GB; at these it has about L7's weight volume (~80M values)
  * with ten times the nodes, which is what the scaling question is about.
  *
@@ -60,25 +61,28 @@ public final class PassBenchmark {
     /** Median wall time (ms) of the pipeline on fresh copies; prints per-pass medians. */
     static double measure(String label, Graph base, List<String> pipeline, TargetProfile profile, int warmup, int runs) {
         PassManager pm = new PassManager();
-        List<Double> totals = new ArrayList<>();
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        List<Double> totals = new ArrayList<>(), cpu = new ArrayList<>();
         Map<String, List<Double>> perPass = new LinkedHashMap<>();
         int nodesAfter = 0;
         for (int i = 0; i < warmup + runs; i++) {
             Graph g = base.copy();
             System.gc();
-            long t = System.nanoTime();
+            long t = System.nanoTime(), c = mx.getCurrentThreadCpuTime();
             PassReport r = pm.run(g, pipeline, PassContext.of(profile), false);
-            double ms = (System.nanoTime() - t) / 1e6;
+            double ms = (System.nanoTime() - t) / 1e6, cms = (mx.getCurrentThreadCpuTime() - c) / 1e6;
             nodesAfter = r.nodesAfter();
             if (i < warmup) continue;
             totals.add(ms);
+            cpu.add(cms);
             for (PassReport.Entry e : r.passes()) perPass.computeIfAbsent(e.name(), k -> new ArrayList<>()).add(e.nanos() / 1e6);
         }
         System.out.printf("%s: %d -> %d nodes; runs (ms) %s%n", label, base.nodeCount(), nodesAfter,
                 Arrays.toString(totals.stream().mapToLong(Math::round).toArray()));
         for (var e : perPass.entrySet()) System.out.printf("  %-22s %8.1f ms%n", e.getKey(), median(e.getValue()));
         double m = median(totals);
-        System.out.printf("  %-22s %8.1f ms (median of %d after %d warm-up)%n", "total", m, runs, warmup);
+        System.out.printf("  %-22s %8.1f ms wall, %.1f ms thread CPU (medians of %d after %d warm-up)%n", "total", m, median(cpu), runs,
+                warmup);
         return m;
     }
 
