@@ -13,6 +13,7 @@ public final class ArtifactReaders {
         // One line per format.
         ALL.add(new dev.formwork.exporters.onnx.OnnxReader());
         ALL.add(new dev.formwork.exporters.tflite.TfliteReader());
+        ALL.add(new dev.formwork.exporters.coreml.CoreMlReader());
     }
 
     private ArtifactReaders() {}

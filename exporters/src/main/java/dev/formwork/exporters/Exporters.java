@@ -13,6 +13,8 @@ public final class Exporters {
         // One line per format; the order is the order of `--target all` and of --help.
         add(new dev.formwork.exporters.onnx.OnnxExporter());
         add(new dev.formwork.exporters.tflite.TfliteExporter());
+        add(new dev.formwork.exporters.coreml.MlProgramExporter());
+        add(new dev.formwork.exporters.coreml.NeuralNetworkExporter());
     }
 
     private Exporters() {}

@@ -127,6 +127,11 @@ public final class NnContext {
         return name;
     }
 
+    /** Declares the shape of a blob whose exact name the caller reserved. */
+    void declare(String name, int[] shape) {
+        shapes.put(name, shape.clone());
+    }
+
     private dev.formwork.proto.coreml.CoreMlNeuralNetworkProto.Tensor tensor(String blob) {
         int[] s = shapes.get(blob);
         var t = dev.formwork.proto.coreml.CoreMlNeuralNetworkProto.Tensor.newBuilder().setRank(s.length);

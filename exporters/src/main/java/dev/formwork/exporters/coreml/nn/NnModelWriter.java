@@ -55,6 +55,7 @@ public final class NnModelWriter {
         for (Node n : g.nodes()) NnLowerings.forNode(n).lower(n, c);
         if (classifier) {
             Value logits = g.output(0);
+            c.declare(CoreMlDescriptions.CLASS_PROBS, logits.shape().toArray());
             c.add(NeuralNetworkLayer.newBuilder().setSoftmaxND(SoftmaxNDLayerParams.newBuilder().setAxis(-1)), CoreMlDescriptions.CLASS_PROBS,
                     List.of(c.blobOf(logits)), List.of(CoreMlDescriptions.CLASS_PROBS));
             d.addOutput(CoreMlDescriptions.classProbabilities()).addOutput(CoreMlDescriptions.classLabel());

@@ -1,0 +1,129 @@
+package dev.formwork.exporters.coreml;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.formwork.exporters.ArtifactInfo;
+import dev.formwork.exporters.ArtifactReader;
+import dev.formwork.ir.FormworkException;
+import dev.formwork.proto.coreml.CoreMlFeatureTypesProto.FeatureType;
+import dev.formwork.proto.coreml.CoreMlModelProto.FeatureDescription;
+import dev.formwork.proto.coreml.CoreMlModelProto.Metadata;
+import dev.formwork.proto.coreml.CoreMlModelProto.Model;
+import dev.formwork.proto.coreml.CoreMlNeuralNetworkProto.NeuralNetworkLayer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Reads {@code .mlpackage} folders (ML Program) and {@code .mlmodel} files (NeuralNetwork, or an
+ * ML Program without weights) back for {@code inspect}: format, op histogram (MIL op types
+ * without {@code const}; NN layer types), weight element count, multiply-accumulates where the
+ * types tell, inputs/outputs, and details (specification version, opset, metadata).
+ */
+public final class CoreMlReader implements ArtifactReader {
+    @Override
+    public boolean accepts(Path p) {
+        String n = p.getFileName() == null ? "" : p.getFileName().toString();
+        return (n.endsWith(".mlpackage") && Files.isDirectory(p)) || (n.endsWith(".mlmodel") && Files.isRegularFile(p));
+    }
+
+    @Override
+    public ArtifactInfo read(Path p) {
+        Model m;
+        try {
+            m = Model.parseFrom(Files.readAllBytes(modelFile(p)));
+        } catch (IOException e) {
+            throw new FormworkException(p + ": cannot read Core ML model: " + e.getMessage());
+        }
+        if (m.getSpecificationVersion() == 0) throw new FormworkException(p + ": not a Core ML model (specificationVersion missing)");
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("specificationVersion", String.valueOf(m.getSpecificationVersion()));
+        List<ArtifactInfo.Io> outputs = new ArrayList<>();
+        int classes = classCount(m);
+        for (FeatureDescription f : m.getDescription().getOutputList()) {
+            if (f.getType().hasStringType() || f.getType().hasInt64Type()) details.put("classifier.predictedFeature", f.getName());
+            else if (f.getType().hasDictionaryType()) outputs.add(new ArtifactInfo.Io(f.getName(), dev.formwork.ir.DType.FLOAT32, dev.formwork.ir.Shape.of(classes)));
+            else outputs.add(io(f));
+        }
+        List<ArtifactInfo.Io> inputs = new ArrayList<>();
+        for (FeatureDescription f : m.getDescription().getInputList()) inputs.add(io(f));
+        ArtifactInfo info = switch (m.getTypeCase()) {
+            case MLPROGRAM -> MilSummary.of(m, details, inputs, outputs);
+            case NEURALNETWORK -> nn("coreml-neuralnetwork", m.getNeuralNetwork().getLayersList(), details, inputs, outputs);
+            case NEURALNETWORKCLASSIFIER -> {
+                details.put("classifier.labels", String.valueOf(m.getNeuralNetworkClassifier().getStringClassLabels().getVectorCount()));
+                yield nn("coreml-neuralnetwork", m.getNeuralNetworkClassifier().getLayersList(), details, inputs, outputs);
+            }
+            default -> throw new FormworkException(p + ": Core ML model of type " + m.getTypeCase() + " is not one Formwork reads");
+        };
+        metadata(m.getDescription().getMetadata(), info.details());
+        return info;
+    }
+
+    /** model.mlmodel of a package, found through Manifest.json's root item; or the file itself. */
+    static Path modelFile(Path p) throws IOException {
+        if (!Files.isDirectory(p)) return p;
+        Path manifest = p.resolve("Manifest.json");
+        if (!Files.isRegularFile(manifest)) throw new FormworkException(p + ": not an .mlpackage (no Manifest.json)");
+        JsonNode j = new ObjectMapper().readTree(manifest.toFile());
+        String root = j.path("rootModelIdentifier").asText("");
+        JsonNode item = j.path("itemInfoEntries").path(root);
+        if (item.isMissingNode()) throw new FormworkException(manifest + ": rootModelIdentifier '" + root + "' names no item");
+        Path f = p.resolve("Data").resolve(item.path("path").asText());
+        if (!Files.isRegularFile(f)) throw new FormworkException(manifest + ": root item path " + f + " does not exist");
+        return f;
+    }
+
+    private static ArtifactInfo.Io io(FeatureDescription f) {
+        FeatureType t = f.getType();
+        if (t.hasMultiArrayType()) {
+            var a = t.getMultiArrayType();
+            dev.formwork.ir.DType dt = switch (a.getDataType()) {
+                case FLOAT16 -> dev.formwork.ir.DType.FLOAT16;
+                case INT32 -> dev.formwork.ir.DType.INT32;
+                default -> dev.formwork.ir.DType.FLOAT32;
+            };
+            return new ArtifactInfo.Io(f.getName(), dt, dev.formwork.ir.Shape.of(a.getShapeList().stream().mapToLong(Long::longValue).toArray()));
+        }
+        if (t.hasImageType()) {
+            var i = t.getImageType();
+            int c = i.getColorSpace() == dev.formwork.proto.coreml.CoreMlFeatureTypesProto.ImageFeatureType.ColorSpace.GRAYSCALE ? 1 : 3;
+            return new ArtifactInfo.Io(f.getName(), dev.formwork.ir.DType.FLOAT32, dev.formwork.ir.Shape.of(1, c, (int) i.getHeight(), (int) i.getWidth()));
+        }
+        throw new FormworkException("feature " + f.getName() + ": type " + t.getTypeCase() + " is not one Formwork reads");
+    }
+
+    /** Number of class labels of a classifier (0 otherwise). */
+    private static int classCount(Model m) {
+        if (m.hasNeuralNetworkClassifier()) {
+            var c = m.getNeuralNetworkClassifier();
+            return c.hasStringClassLabels() ? c.getStringClassLabels().getVectorCount() : c.getInt64ClassLabels().getVectorCount();
+        }
+        return m.hasMlProgram() ? MilSummary.classCount(m) : 0;
+    }
+
+    private static ArtifactInfo nn(String format, List<NeuralNetworkLayer> layers, Map<String, String> details,
+                                   List<ArtifactInfo.Io> inputs, List<ArtifactInfo.Io> outputs) {
+        Map<String, Integer> ops = new TreeMap<>();
+        long params = 0, macs = 0;
+        for (NeuralNetworkLayer l : layers) {
+            ops.merge(NnSummary.layerType(l), 1, Integer::sum);
+            params += NnSummary.weightElements(l);
+            macs += NnSummary.macs(l);
+        }
+        return new ArtifactInfo(format, params, macs, ops, inputs, outputs, details);
+    }
+
+    private static void metadata(Metadata md, Map<String, String> details) {
+        if (!md.getShortDescription().isEmpty()) details.put("description", md.getShortDescription());
+        if (!md.getAuthor().isEmpty()) details.put("author", md.getAuthor());
+        if (!md.getLicense().isEmpty()) details.put("license", md.getLicense());
+        if (!md.getVersionString().isEmpty()) details.put("version", md.getVersionString());
+        new TreeMap<>(md.getUserDefinedMap()).forEach((k, v) -> details.put("metadata." + k, v));
+    }
+}
