@@ -100,6 +100,7 @@ final class NnRules {
                 ranks(l, who, l.getOutputList(), l.getOutputTensorList(), "output", blobRank, out);
             }
             NnLayerRules.check(l, who, nd, blobRank, out);
+            if (nd) propagate(l, blobRank);
             for (String in : l.getInputList()) {
                 if (!blobs.contains(in)) out.add(who + " consumes '" + in + "', which no earlier layer or model input produces (layers must be in topological order)");
             }
@@ -137,6 +138,27 @@ final class NnRules {
                 out.add(who + ": blob '" + blobs.get(k) + "' is declared with rank " + t.getRank() + " here and rank " + prev + " elsewhere");
             }
         }
+    }
+
+    /** Output ranks that follow from the input rank, so later axis checks know the rank. */
+    private static void propagate(NeuralNetworkLayer l, Map<String, Integer> blobRank) {
+        Integer r = l.getInputCount() > 0 ? blobRank.get(l.getInput(0)) : null;
+        Integer o = switch (l.getLayerCase()) {
+            case RESHAPESTATIC -> l.getReshapeStatic().getTargetShapeCount();
+            case LOADCONSTANTND -> l.getLoadConstantND().getShapeCount();
+            case REDUCEMEAN -> r == null ? null : l.getReduceMean().getKeepDims() ? r
+                    : l.getReduceMean().getReduceAll() ? 1 : Math.max(1, r - l.getReduceMean().getAxesCount());
+            case BATCHEDMATMUL -> {
+                Integer r2 = l.getInputCount() > 1 ? blobRank.get(l.getInput(1)) : r;
+                yield r == null || r2 == null ? null : l.getInputCount() > 1 ? Math.max(2, Math.max(r, r2)) : r;
+            }
+            case SLICESTATIC -> r == null ? null
+                    : Math.max(1, r - (int) l.getSliceStatic().getSqueezeMasksList().stream().filter(Boolean::booleanValue).count());
+            case LAYER_NOT_SET -> null;
+            default -> r;
+        };
+        if (o == null) return;
+        for (String out : l.getOutputList()) blobRank.putIfAbsent(out, o);
     }
 
     static String layerType(NeuralNetworkLayer l) {
