@@ -35,8 +35,10 @@ public final class Rewriter {
     private final Map<String, Integer> delta = new TreeMap<>();
     private final IdentityHashMap<Value, String> stagedNames = new IdentityHashMap<>();
     private final List<Value> staged = new ArrayList<>();
+    private static final long SWEEP_BYTES = 64L << 20;
     private int scratch;
     private int rewrites;
+    private long superseded;
 
     public Rewriter(Graph g) {
         this.g = g;
@@ -88,12 +90,21 @@ public final class Rewriter {
     /**
      * Points input {@code slot} of {@code n} at a new constant holding {@code t}. The constant
      * ends up with the key of the one it replaces (see {@link #finish}), and is a buffer when that
-     * one was.
+     * one was. May sweep constants nobody reads: wire a new constant before the next call.
      */
     public Value setWeight(Node n, int slot, Tensor t) {
         Value old = n.input(slot);
         Value tmp = stagedConstant(keyOf(old), t, old.isBuffer());
         g.setInput(n, slot, tmp);
+        if (stagedNames.containsKey(old) && old.users().isEmpty() && !isOutput(old)) {
+            // A weight rewritten twice in one run (BN fold, then a scale): drop superseded copies
+            // in batches so that a pass never holds more than ~64 MB of them.
+            superseded += old.constant().byteSize();
+            if (superseded > SWEEP_BYTES) {
+                g.removeUnusedConstants();
+                superseded = 0;
+            }
+        }
         return tmp;
     }
 
