@@ -1,0 +1,72 @@
+package dev.formwork.golden.tflite;
+
+import dev.formwork.exporters.ArtifactInfo;
+import dev.formwork.exporters.ExportOptions;
+import dev.formwork.exporters.tflite.TfliteReader;
+import dev.formwork.frontends.LoadOptions;
+import dev.formwork.frontends.LoadedModel;
+import dev.formwork.frontends.Models;
+import dev.formwork.ir.Graph;
+import dev.formwork.ir.interp.NdArray;
+import dev.formwork.ir.interp.SeededInput;
+import dev.formwork.ir.op.ShapeOps;
+import dev.formwork.runtimes.RunOptions;
+import dev.formwork.runtimes.Runtimes;
+import dev.formwork.runtimes.Session;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Measurements of the tflite target, not a test:
+ * {@code java -cp <golden-tests test classpath> dev.formwork.golden.tflite.MeasureTflite [RUNS] [MODEL...]}.
+ * Per model (seed 0, batch 1, 224): file size and op histogram for fp32 and fp16 (passes
+ * default), TRANSPOSE ops per attention block counted in the file, and the TFLite latency with
+ * XNNPACK on one thread for passes default and none: median of RUNS timed Session.run calls after
+ * 10 warm-up runs (RUNS 0 skips the timing).
+ */
+public final class MeasureTflite {
+    private MeasureTflite() {}
+
+    public static void main(String[] args) throws Exception {
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+        String[] models = args.length > 1 ? Arrays.copyOfRange(args, 1, args.length) : new String[] {"efficientformer-l1"};
+        Path dir = Files.createTempDirectory("tflite-measure");
+        for (String model : models) {
+            LoadedModel m = Models.load(model, LoadOptions.defaults());
+            NdArray x = SeededInput.gaussian(m.graph().input(0).shape().toArray(), 1);
+            for (String passes : new String[] {"default", "none"}) {
+                for (ExportOptions.Precision prec : ExportOptions.Precision.values()) {
+                    ExportOptions o = TfliteArtifacts.options(m).withName(model + "_" + passes).withPrecision(prec, true);
+                    Graph g = TfliteArtifacts.passes(m, passes, o);
+                    Path p = TfliteArtifacts.export(g, o, dir);
+                    ArtifactInfo info = new TfliteReader().read(p);
+                    Map<String, Integer> t = TfliteArtifacts.fileTransposes(p, TfliteArtifacts.attentionBlocks(g));
+                    System.out.printf("%s passes %s %s: %,d bytes, %d ops, params %,d, MACs %,d%n  ops %s%n  transposes per block %s%n",
+                            model, passes, prec, Files.size(p), info.ops().values().stream().mapToInt(Integer::intValue).sum(),
+                            info.params(), info.macs(), info.ops(), t);
+                    if (prec == ExportOptions.Precision.FP32 && runs > 0) {
+                        System.out.printf("  latency xnnpack 1 thread: median %.2f ms of %d (builtin kernels: %.2f ms)%n",
+                                median(p, x, true, runs), runs, median(p, x, false, Math.min(runs, 10)));
+                    }
+                }
+            }
+        }
+    }
+
+    static double median(Path p, NdArray nchw, boolean xnnpack, int runs) {
+        try (Session s = Runtimes.open(p, RunOptions.defaults().withXnnpack(xnnpack).withThreads(1))) {
+            NdArray in = ShapeOps.permute(nchw, TfliteArtifacts.TO_NHWC);
+            for (int i = 0; i < 10; i++) s.run(in);
+            double[] ms = new double[runs];
+            for (int i = 0; i < runs; i++) {
+                long t0 = System.nanoTime();
+                s.run(in);
+                ms[i] = (System.nanoTime() - t0) / 1e6;
+            }
+            Arrays.sort(ms);
+            return ms[runs / 2];
+        }
+    }
+}
