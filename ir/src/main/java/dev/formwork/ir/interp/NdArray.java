@@ -95,6 +95,17 @@ public final class NdArray {
         return new NdArray(newShape.clone(), f, l);
     }
 
+    /** The backing array (float[] or long[]), for dtype-agnostic data movement with System.arraycopy. */
+    public Object raw() {
+        return f != null ? f : l;
+    }
+
+    /** A new zero array of this array's dtype and the given shape. */
+    public NdArray newLike(int... newShape) {
+        int n = Math.toIntExact(numel(newShape));
+        return f != null ? new NdArray(newShape.clone(), new float[n], null) : new NdArray(newShape.clone(), null, new long[n]);
+    }
+
     public NdArray copy() {
         return new NdArray(shape.clone(), f == null ? null : f.clone(), l == null ? null : l.clone());
     }

@@ -234,14 +234,15 @@ public final class ShapeOps {
         int inner = (int) Shape.of(s).product(axis + 1, s.length);
         int[] os = s.clone();
         os[axis] = len;
-        float[] a = x.data(), b = new float[outer * len * inner];
+        NdArray out = x.newLike(os);
+        Object a = x.raw(), b = out.raw();
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < len; i++) {
                 int src = (o * s[axis] + start + i * step) * inner;
                 System.arraycopy(a, src, b, (o * len + i) * inner, inner);
             }
         }
-        return NdArray.of(os, b);
+        return out;
     }
 
     /** ONNX-style slice: starts/ends clamp to the axis, negative values count from the end. */
@@ -353,14 +354,16 @@ public final class ShapeOps {
             int total = 0;
             for (NdArray a : in) total += a.dim(axis);
             int inner = (int) first.product(axis + 1, first.rank());
-            float[] out = new float[outer * total * inner];
+            NdArray result = in[0].newLike(first.withDim(axis, total).toArray());
+            Object out = result.raw();
             int off = 0;
             for (NdArray a : in) {
+                if (a.isLong() != result.isLong()) throw error(node, "inputs mix float and int64");
                 int len = a.dim(axis) * inner;
-                for (int o = 0; o < outer; o++) System.arraycopy(a.data(), o * len, out, o * total * inner + off, len);
+                for (int o = 0; o < outer; o++) System.arraycopy(a.raw(), o * len, out, o * total * inner + off, len);
                 off += len;
             }
-            return new NdArray[] {NdArray.of(first.withDim(axis, total).toArray(), out)};
+            return new NdArray[] {result};
         }
     }
 
@@ -437,7 +440,9 @@ public final class ShapeOps {
             int axis = d.axis((int) node.i("axis"));
             long[] idx = in[1].longs();
             int outer = (int) d.product(0, axis), dim = d.dim(axis), inner = (int) d.product(axis + 1, d.rank());
-            float[] a = in[0].data(), r = new float[outer * idx.length * inner];
+            int[] out = infer(node, List.of(new ValueType(in[0].dtype(), d), new ValueType(DType.INT64, in[1].shapeObj()))).get(0).shape().toArray();
+            NdArray result = in[0].newLike(out);
+            Object a = in[0].raw(), r = result.raw();
             for (int o = 0; o < outer; o++) {
                 for (int i = 0; i < idx.length; i++) {
                     long j = idx[i] < 0 ? idx[i] + dim : idx[i];
@@ -445,8 +450,7 @@ public final class ShapeOps {
                     System.arraycopy(a, (int) ((o * dim + j) * inner), r, (o * idx.length + i) * inner, inner);
                 }
             }
-            int[] out = infer(node, List.of(new ValueType(in[0].dtype(), d), new ValueType(DType.INT64, in[1].shapeObj()))).get(0).shape().toArray();
-            return new NdArray[] {NdArray.of(out, r)};
+            return new NdArray[] {result};
         }
     }
 
