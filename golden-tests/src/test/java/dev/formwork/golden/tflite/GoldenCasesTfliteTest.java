@@ -35,6 +35,7 @@ class GoldenCasesTfliteTest {
         Path p = TfliteArtifacts.export(TfliteArtifacts.passes(m, passes, o), o, dir);
         for (boolean xnnpack : new boolean[] {true, false}) {
             Comparison c = Comparison.of(TfliteArtifacts.run(p, TfliteArtifacts.goldenInput(golden), xnnpack, 1), TfliteArtifacts.goldenExpected(golden));
+            System.out.printf("tflite %s passes %s xnnpack=%s: max abs %.3g (bound %.0e)%n", golden, passes, xnnpack, c.maxAbs(), bound);
             assertTrue(c.maxAbs() <= bound, golden + " xnnpack=" + xnnpack + ": max abs " + c.maxAbs() + " > " + bound);
             assertEquals(c.rows(), c.top1Agree());
         }
@@ -48,6 +49,8 @@ class GoldenCasesTfliteTest {
         Path p = TfliteArtifacts.export(TfliteArtifacts.passes(m, "default", o), o, dir);
         for (boolean xnnpack : new boolean[] {true, false}) {
             Comparison c = Comparison.of(TfliteArtifacts.run(p, TfliteArtifacts.goldenInput(golden), xnnpack, 1), TfliteArtifacts.goldenExpected(golden));
+            System.out.printf("tflite %s fp16 xnnpack=%s: cosine %.7f, max abs %.3g, top-1 %d/%d, %d bytes%n", golden, xnnpack, c.cosine(),
+                    c.maxAbs(), c.top1Agree(), c.rows(), Files.size(p));
             assertTrue(c.withinFp16(), golden + " fp16 xnnpack=" + xnnpack + ": cosine " + c.cosine() + ", top-1 " + c.top1Agree() + "/" + c.rows());
         }
     }

@@ -44,6 +44,7 @@ class ZooTfliteTest {
             Path p = TfliteArtifacts.export(g, o, dir);
             for (boolean xnnpack : new boolean[] {true, false}) {
                 Comparison c = Comparison.of(TfliteArtifacts.run(p, input, xnnpack, 1), reference);
+                System.out.printf("tflite L1 passes %s xnnpack=%s: max abs %.3g of max|ref| %.3g%n", passes, xnnpack, c.maxAbs(), c.maxAbsReference());
                 assertTrue(c.withinFp32(), "L1 passes " + passes + " xnnpack=" + xnnpack + ": max abs " + c.maxAbs() + " of " + c.maxAbsReference());
             }
             Map<String, Integer> per = TfliteArtifacts.fileTransposes(p, TfliteArtifacts.attentionBlocks(g));
@@ -58,6 +59,7 @@ class ZooTfliteTest {
         Path p = TfliteArtifacts.export(TfliteArtifacts.passes(l1, "default", o), o, dir);
         for (boolean xnnpack : new boolean[] {true, false}) {
             Comparison c = Comparison.of(TfliteArtifacts.run(p, input, xnnpack, 1), reference);
+            System.out.printf("tflite L1 fp16 xnnpack=%s: cosine %.7f, top-1 %d/%d%n", xnnpack, c.cosine(), c.top1Agree(), c.rows());
             assertTrue(c.withinFp16(), "L1 fp16 xnnpack=" + xnnpack + ": cosine " + c.cosine());
         }
     }
