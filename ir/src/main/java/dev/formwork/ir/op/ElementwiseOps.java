@@ -93,6 +93,14 @@ public final class ElementwiseOps {
             fn(node);
             return super.infer(node, in);
         }
+
+        @Override
+        public NdArray[] compute(Node node, NdArray[] in) {
+            if (node.s("approximate").equals("none")) {
+                return new NdArray[] {NdArray.of(in[0].shape(), dev.formwork.ir.kernels.Activations.geluExact(in[0].data()))};
+            }
+            return super.compute(node, in);
+        }
     }
 
     static final class Binary extends OpDef {

@@ -54,6 +54,10 @@ public final class PoolOps {
             int oh = out(h, k[0], s[0], p[0], p[2]), ow = out(w, k[1], s[1], p[1], p[3]);
             float[] x = xin.data();
             float[] y = new float[xs[0] * xs[1] * oh * ow];
+            if (s[0] == 1 && s[1] == 1) {
+                separableStride1(x, y, xs[0] * xs[1], h, w, oh, ow, k, p, includePad);
+                return new NdArray[] {Layouts.outOfNchw(node, NdArray.of(new int[] {xs[0], xs[1], oh, ow}, y))};
+            }
             Parallel.forRange(xs[0] * xs[1], 4, (lo, hi) -> {
                 for (int plane = lo; plane < hi; plane++) {
                     int xb = plane * h * w, yb = plane * oh * ow;
@@ -76,6 +80,53 @@ public final class PoolOps {
                 }
             });
             return new NdArray[] {Layouts.outOfNchw(node, NdArray.of(new int[] {xs[0], xs[1], oh, ow}, y))};
+        }
+
+        /**
+         * Stride 1: a box sum is a row pass then a column pass (k_h + k_w adds per output instead
+         * of k_h * k_w), each tap over one contiguous range of valid positions; the divisor of a
+         * window is the product of its clipped height and width.
+         */
+        private static void separableStride1(float[] x, float[] y, int planes, int h, int w, int oh, int ow,
+                                             int[] k, int[] p, boolean includePad) {
+            float[] rowDiv = divisors(h, oh, k[0], p[0], p[2], includePad);
+            float[] colDiv = divisors(w, ow, k[1], p[1], p[3], includePad);
+            Parallel.forRange(planes, 4, (lo, hi) -> {
+                float[] rows = new float[h * ow];
+                for (int plane = lo; plane < hi; plane++) {
+                    int xb = plane * h * w, yb = plane * oh * ow;
+                    java.util.Arrays.fill(rows, 0f);
+                    for (int iy = 0; iy < h; iy++) {
+                        int xr = xb + iy * w, rr = iy * ow;
+                        for (int t = 0; t < k[1]; t++) {
+                            int off = t - p[1]; // ix = ox + off
+                            int oxLo = Math.max(0, -off), oxHi = Math.min(ow, w - off);
+                            for (int ox = oxLo; ox < oxHi; ox++) rows[rr + ox] += x[xr + ox + off];
+                        }
+                    }
+                    for (int oy = 0; oy < oh; oy++) {
+                        int yr = yb + oy * ow;
+                        for (int t = 0; t < k[0]; t++) {
+                            int iy = oy + t - p[0];
+                            if (iy < 0 || iy >= h) continue;
+                            int rr = iy * ow;
+                            for (int ox = 0; ox < ow; ox++) y[yr + ox] += rows[rr + ox];
+                        }
+                        float dy = rowDiv[oy];
+                        for (int ox = 0; ox < ow; ox++) y[yr + ox] /= dy * colDiv[ox];
+                    }
+                }
+            });
+        }
+
+        /** Per output position along one axis: how many window positions count towards the mean. */
+        private static float[] divisors(int in, int out, int k, int before, int after, boolean includePad) {
+            float[] d = new float[out];
+            for (int o = 0; o < out; o++) {
+                int a = o - before, b = a + k;
+                d[o] = includePad ? Math.min(b, in + after) - a : Math.min(b, in) - Math.max(a, 0);
+            }
+            return d;
         }
     }
 }
