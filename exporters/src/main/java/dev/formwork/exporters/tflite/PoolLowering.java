@@ -17,14 +17,16 @@ import org.tensorflow.lite.schema.Pool2DOptions;
 final class PoolLowering implements OpLowering {
     @Override
     public void check(Node n, ExportOptions options) {
-        if (n.i("count_include_pad") == 0 && !"NHWC".equals(n.s("layout"))) return; // geometry is checked once laid out
         if (n.i("count_include_pad") == 0) padding(n);
     }
 
+    /** The padding mode, from H and W in either layout (check runs before and after the layout pass). */
     private static Padding padding(Node n) {
         Shape x = n.input(0).shape(), y = n.output().shape();
+        boolean nhwc = "NHWC".equals(n.s("layout"));
+        int h = nhwc ? 1 : 2, w = nhwc ? 2 : 3;
         int[] k = n.intArray("kernel"), s = n.intArray("strides"), p = n.intArray("pads");
-        Padding pad = Padding.of(x.dim(1), x.dim(2), k[0], k[1], s[0], s[1], 1, 1, p, y.dim(1), y.dim(2));
+        Padding pad = Padding.of(x.dim(h), x.dim(w), k[0], k[1], s[0], s[1], 1, 1, p, y.dim(h), y.dim(w));
         if (pad.needsPad() && n.i("count_include_pad") == 0) {
             throw LoweringContext.refuse(n, "pads " + java.util.Arrays.toString(p) + " with count_include_pad=0 are not TFLite SAME padding");
         }

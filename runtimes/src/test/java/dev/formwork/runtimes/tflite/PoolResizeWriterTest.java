@@ -41,8 +41,13 @@ class PoolResizeWriterTest {
         Value x = t.conv(t.in(1, 3, 8, 8), 4);
         Value y = t.op("AveragePool", Attributes.of("kernel", new int[] {3, 3}, "strides", new int[] {2, 2},
                 "pads", new int[] {1, 1, 1, 1}, "count_include_pad", 0), x);
-        FormworkException e = assertThrows(FormworkException.class, () -> TfliteHarness.export(t.out(y), new ExportOptions().withName("bad"), dir));
+        dev.formwork.ir.Graph g = t.out(y);
+        // Refused by check() on the NCHW graph, before anything is written, and by write().
+        FormworkException c = assertThrows(FormworkException.class, () -> new dev.formwork.exporters.tflite.TfliteExporter().check(g, new ExportOptions()));
+        assertTrue(c.getMessage().contains("averagepool") && c.getMessage().contains("count_include_pad"), c.getMessage());
+        FormworkException e = assertThrows(FormworkException.class, () -> TfliteHarness.export(g, new ExportOptions().withName("bad"), dir));
         assertTrue(e.getMessage().contains("averagepool") && e.getMessage().contains("count_include_pad"), e.getMessage());
+        assertTrue(!java.nio.file.Files.exists(dir.resolve("bad.tflite")), "nothing written");
     }
 
     @ParameterizedTest(name = "size {0}")
