@@ -2,9 +2,9 @@ package dev.formwork.exporters.coreml;
 
 import dev.formwork.exporters.ExportOptions;
 import dev.formwork.exporters.Exporter;
-import dev.formwork.exporters.coreml.mil.MlPackage;
 import dev.formwork.exporters.coreml.nn.NnLowerings;
 import dev.formwork.exporters.coreml.nn.NnModelWriter;
+import dev.formwork.exporters.coreml.nn.NnStreamWriter;
 import dev.formwork.ir.Graph;
 import dev.formwork.ir.Node;
 import dev.formwork.passes.TargetProfile;
@@ -55,18 +55,10 @@ public final class NeuralNetworkExporter implements Exporter {
         CoreMlSettings s = CoreMlSettings.forNeuralNetwork(options, graph);
         Graph g = ExportPrep.prepare(graph);
         if (s.image()) ImageInput.foldStd(g, s.std());
-        var model = NnModelWriter.write(g, s, options, graph);
+        NnModelWriter.Written model = NnModelWriter.write(g, s, options, graph);
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(path), 1 << 16)) {
-            var coded = com.google.protobuf.CodedOutputStream.newInstance(out, 1 << 16);
-            coded.useDeterministicSerialization();
-            model.writeTo(coded);
-            coded.flush();
+            NnStreamWriter.write(model, out);
         }
         CoreMlValidation.validate(path);
-    }
-
-    /** The deterministic bytes of a model (for tests). */
-    static byte[] bytes(dev.formwork.proto.coreml.CoreMlModelProto.Model m) throws IOException {
-        return MlPackage.serialize(m);
     }
 }

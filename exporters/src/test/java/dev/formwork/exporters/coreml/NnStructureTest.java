@@ -75,6 +75,30 @@ class NnStructureTest {
     }
 
     @Test
+    void streamedFileIsTheCanonicalSerialisation() throws Exception {
+        for (Graph g : new Graph[] {TinyGraphs.stem(1), TinyGraphs.attention()}) {
+            for (ExportOptions o : new ExportOptions[] {new ExportOptions(), new ExportOptions().withPrecision(ExportOptions.Precision.FP16, true)}) {
+                Path p = CoreMlFiles.mlmodel(g, o.withName("s" + o.precision()), dir);
+                byte[] file = java.nio.file.Files.readAllBytes(p);
+                Model m = Model.parseFrom(file);
+                for (NeuralNetworkLayer l : m.getNeuralNetwork().getLayersList()) {
+                    for (var e : l.getAllFields().entrySet()) {
+                        if (e.getValue() instanceof com.google.protobuf.Message params) {
+                            for (var f : params.getAllFields().values()) {
+                                if (f instanceof WeightParams w) assertTrue(w.getRawValue().isEmpty(), l.getName() + ": no placeholder left");
+                            }
+                        }
+                    }
+                }
+                assertArrayEquals(dev.formwork.exporters.coreml.mil.MlPackage.serialize(m), file, "re-serialised bytes equal the streamed file");
+            }
+        }
+        Path c = CoreMlFiles.mlmodel(TinyGraphs.meta4d(), new ExportOptions().withName("cls").withLabels(List.of("a", "b", "c", "d", "e")), dir);
+        byte[] file = java.nio.file.Files.readAllBytes(c);
+        assertArrayEquals(dev.formwork.exporters.coreml.mil.MlPackage.serialize(Model.parseFrom(file)), file, "classifier");
+    }
+
+    @Test
     void convolutionAndPoolingUseValidPaddingAmounts() throws Exception {
         Random r = new Random(5);
         Graph g = new Graph("conv");

@@ -1,10 +1,8 @@
 package dev.formwork.exporters.coreml.nn;
 
-import com.google.protobuf.ByteString;
 import dev.formwork.exporters.coreml.CoreMlNames;
 import dev.formwork.exporters.coreml.CoreMlSettings;
 import dev.formwork.ir.FormworkException;
-import dev.formwork.ir.Half;
 import dev.formwork.ir.Node;
 import dev.formwork.ir.Tensor;
 import dev.formwork.ir.Value;
@@ -19,9 +17,10 @@ import java.util.Map;
 
 /**
  * What an NN lowering sees: blob names of the IR values written so far, constants as
- * {@code loadConstantND} layers (each written once), weight encoding (fp32 {@code floatValue},
- * or fp16 {@code float16Value} when fp16 was asked for) and the layer list, kept in emission
- * order, which is topological because a layer is added after the layers it reads.
+ * {@code loadConstantND} layers (each written once), weights (fp32 {@code floatValue}, or fp16
+ * {@code float16Value} when fp16 was asked for, as placeholders until written) and the layer
+ * list, kept in emission order, which is topological because a layer is added after the layers
+ * it reads.
  */
 public final class NnContext {
     private final CoreMlSettings settings;
@@ -32,6 +31,7 @@ public final class NnContext {
     private final Map<String, int[]> shapes = new HashMap<>();
     private final Map<Value, String> reserved = new IdentityHashMap<>();
     private final java.util.Set<String> reservedUsed = new java.util.HashSet<>();
+    private final NnWeights weights = new NnWeights();
     private boolean needsIos14;
 
     NnContext(CoreMlSettings settings) {
@@ -139,33 +139,18 @@ public final class NnContext {
         return t.build();
     }
 
-    /** Weights in the requested precision. */
+    /** Weights in the requested precision (encoded when the layer is written, see {@link NnWeights}). */
     public WeightParams weights(Tensor t) {
-        return settings.fp16() ? fp16(t) : fp32(t);
+        return weights.placeholder(t, settings.fp16());
     }
 
     /** Always float32 (LayerNormalization's gamma/beta must be). */
-    public static WeightParams fp32(Tensor t) {
-        WeightParams.Builder w = WeightParams.newBuilder();
-        long n = t.numel();
-        if (t.dtype() == dev.formwork.ir.DType.FLOAT32) {
-            java.nio.FloatBuffer b = t.asFloatBuffer();
-            for (int i = 0; i < n; i++) w.addFloatValue(b.get(i));
-        } else {
-            for (long i = 0; i < n; i++) w.addFloatValue(t.getFloat(i));
-        }
-        return w.build();
+    public WeightParams fp32Weights(Tensor t) {
+        return weights.placeholder(t, false);
     }
 
-    static WeightParams fp16(Tensor t) {
-        int n = Math.toIntExact(t.numel());
-        byte[] raw = new byte[n * 2];
-        for (int i = 0; i < n; i++) {
-            short h = Half.fromFloat(t.getFloat(i));
-            raw[2 * i] = (byte) h;
-            raw[2 * i + 1] = (byte) (h >> 8);
-        }
-        return WeightParams.newBuilder().setFloat16Value(ByteString.copyFrom(raw)).build();
+    NnWeights weightStore() {
+        return weights;
     }
 
     public Tensor requireConstant(Node node, int i, String what) {

@@ -30,9 +30,12 @@ import java.util.List;
  * gives 5, later targets get the lowest version that covers the layers.
  */
 public final class NnModelWriter {
+    /** The model with weight placeholders, and the weights they stand for. */
+    public record Written(Model model, NnWeights weights) {}
+
     private NnModelWriter() {}
 
-    public static Model write(Graph g, CoreMlSettings s, ExportOptions options, Graph source) {
+    public static Written write(Graph g, CoreMlSettings s, ExportOptions options, Graph source) {
         NnContext c = new NnContext(s);
         List<String> outNames = new ArrayList<>();
         ModelDescription.Builder d = ModelDescription.newBuilder();
@@ -92,7 +95,7 @@ public final class NnModelWriter {
                     .setArrayInputShapeMapping(NeuralNetworkMultiArrayShapeMapping.EXACT_ARRAY_MAPPING)
                     .setImageInputShapeMapping(imageMapping));
         }
-        return m.build();
+        return new Written(m.build(), c.weightStore());
     }
 
     static int specificationVersion(CoreMlSettings s, boolean needsIos14) {

@@ -35,7 +35,7 @@ final class NnNormLayers {
         Shape x = n.input(0).shape();
         int axis = x.axis((int) n.i("axis"));
         LayerNormalizationLayerParams.Builder p = LayerNormalizationLayerParams.newBuilder().setEps(n.f("epsilon"))
-                .setGamma(NnContext.fp32(n.input(1).constant())).setBeta(NnContext.fp32(n.input(2).constant()));
+                .setGamma(c.fp32Weights(n.input(1).constant())).setBeta(c.fp32Weights(n.input(2).constant()));
         for (int i = axis; i < x.rank(); i++) p.addNormalizedShape(x.dim(i));
         String in = c.in(n, 0);
         c.add(NeuralNetworkLayer.newBuilder().setLayerNormalization(p), n.name(), NnLowerings.one(in), NnLowerings.one(c.out(n, 0)));
