@@ -1,0 +1,181 @@
+package dev.formwork.bench;
+
+import dev.formwork.frontends.LoadOptions;
+import dev.formwork.frontends.Models;
+import dev.formwork.ir.Graph;
+import dev.formwork.ir.Shape;
+import dev.formwork.ir.Tensor;
+import dev.formwork.ir.ValueType;
+import dev.formwork.ir.interp.NdArray;
+import dev.formwork.ir.interp.SeededInput;
+import dev.formwork.runtimes.Session;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Section 3: latency of exported models on ONNX Runtime (.onnx) and the TFLite interpreter with
+ * XNNPACK (.tflite), batch 1, at 1 and 2 threads, with the default pipeline and with none; the
+ * achieved GFLOP/s next to the same runtime's throughput on one large GEMM exported and timed
+ * the same way, which is this machine's practical ceiling for that runtime.
+ */
+final class LatencyBench {
+    static final List<String> MODELS = List.of("efficientformer-l1", "efficientformerv2-s0", "efficientformer-l7");
+    static final List<String> TARGETS = List.of("onnx", "tflite");
+    static final List<String> PASSES = List.of("default", "none");
+    static final int[] THREADS = {1, 2};
+    static final int GEMM = 1024;
+
+    private final BenchConfig cfg;
+
+    LatencyBench(BenchConfig cfg) {
+        this.cfg = cfg;
+    }
+
+    Section run() throws IOException {
+        Section s = new Section("latency", "3. Exported models: latency on ONNX Runtime and TFLite (XNNPACK)");
+        int warm = cfg.warmup(3, 1), runs = cfg.runs(20, 5), warmBig = cfg.warmup(2, 1), runsBig = cfg.runs(5, 2);
+        s.method("In the harness process: each model (random weights, seed 0, batch 1, 224x224) is exported as `convert` does "
+                + "(the target's pipeline, `default` or `none` -- `none` still legalizes -- then the exporter) and opened with "
+                + "`Runtimes.open(file, RunOptions.defaults().withThreads(t))`: ONNX Runtime's CPU execution provider with its default "
+                + "graph optimisations and t intra-op threads; the TFLite interpreter with the XNNPACK delegate (its default) and t threads. "
+                + "One seeded gaussian input; " + warm + " warm-up runs then " + runs + " counted runs (L7: " + warmBig + " then " + runsBig
+                + "); median, min and max of the wall time of `Session.run` (input copy in and output copy out included).");
+        s.method("GFLOP/s = 2 x MACs / median latency, with the model's MACs as the IR counts them before any pass (the README's "
+                + "figures), so both pass settings are divided into the same work. The ceiling is one Linear layer, x [1," + GEMM + ","
+                + GEMM + "] times W [" + GEMM + "," + GEMM + "]^T (" + Fmt.num(2.0 * GEMM * GEMM * GEMM / 1e9) + " GFLOP), built as an IR "
+                + "graph and exported and timed the same way on the same runtime at the same thread count.");
+
+        Table ceil = s.table("gemm-ceiling", "Large-GEMM ceiling per runtime")
+                .column("runtime", "runtime")
+                .column("threads", "threads")
+                .column("latency_ms", "GEMM ms (median)", Fmt.median())
+                .column("latency_ms", "min", Fmt.min())
+                .column("latency_ms", "max", Fmt.max())
+                .column("gflops", "GFLOP/s");
+        Map<String, Double> ceiling = new LinkedHashMap<>();
+        Graph gemm = gemmGraph();
+        for (String target : TARGETS) {
+            String why = unavailable(target);
+            if (why != null) {
+                Map<String, Object> r = ceil.row();
+                r.put("runtime", runtimeName(target));
+                r.put("threads", "-");
+                r.put("gflops", why);
+                s.note(runtimeName(target) + ": " + why + "; its rows are left out.");
+                continue;
+            }
+            Path file = Exports.export(gemm, target, "none", Exports.options(gemm, "gemm" + GEMM, null), cfg.work.resolve("latency"));
+            for (int t : THREADS) {
+                cfg.log.println("bench: latency gemm " + target + " " + t + "t");
+                Stats ms = time(file, t, warm, cfg.runs(10, 3));
+                double gf = 2.0 * gemm.macs() / (ms.median() / 1000) / 1e9;
+                ceiling.put(target + "/" + t, gf);
+                Map<String, Object> r = ceil.row();
+                r.put("runtime", runtimeName(target));
+                r.put("threads", t);
+                r.put("latency_ms", ms);
+                r.put("gflops", gf);
+            }
+            java.nio.file.Files.deleteIfExists(file);
+        }
+
+        Table t = s.table("latency", "Latency, batch 1")
+                .column("model", "model")
+                .column("runtime", "runtime")
+                .column("passes", "passes")
+                .column("threads", "threads")
+                .column("latency_ms", "ms (median)", Fmt.median())
+                .column("latency_ms", "min", Fmt.min())
+                .column("latency_ms", "max", Fmt.max())
+                .column("runs", "runs")
+                .column("gflops", "GFLOP/s")
+                .column("ceiling_gflops", "GEMM GFLOP/s")
+                .column("of_ceiling", "of ceiling", Fmt::percent);
+        for (String model : MODELS) {
+            Graph g = Models.load(model, LoadOptions.defaults()).graph();
+            long macs = g.macs();
+            boolean big = model.endsWith("-l7");
+            for (String target : TARGETS) {
+                if (unavailable(target) != null) continue;
+                for (String passes : PASSES) {
+                    Path file;
+                    try {
+                        file = Exports.export(g, target, passes, Exports.options(g, model + "-" + passes, null), cfg.work.resolve("latency"));
+                    } catch (RuntimeException e) {
+                        Map<String, Object> r = t.row();
+                        r.put("model", model);
+                        r.put("runtime", runtimeName(target));
+                        r.put("passes", passes);
+                        r.put("latency_ms", "export failed: " + e.getMessage());
+                        continue;
+                    }
+                    for (int th : THREADS) {
+                        cfg.log.println("bench: latency " + model + " " + target + " passes " + passes + " " + th + "t");
+                        Stats ms = time(file, th, big ? warmBig : warm, big ? runsBig : runs);
+                        double gf = 2.0 * macs / (ms.median() / 1000) / 1e9;
+                        Double c = ceiling.get(target + "/" + th);
+                        Map<String, Object> r = t.row();
+                        r.put("model", model);
+                        r.put("runtime", runtimeName(target));
+                        r.put("passes", passes);
+                        r.put("threads", th);
+                        r.put("latency_ms", ms);
+                        r.put("runs", ms.n());
+                        r.put("macs", macs);
+                        r.put("gflops", gf);
+                        r.put("ceiling_gflops", c);
+                        r.put("of_ceiling", c == null ? null : gf / c);
+                    }
+                    java.nio.file.Files.deleteIfExists(file);
+                }
+            }
+        }
+        return s;
+    }
+
+    static String runtimeName(String target) {
+        return switch (target) {
+            case "onnx" -> "ONNX Runtime";
+            case "tflite" -> "TFLite + XNNPACK";
+            default -> target;
+        };
+    }
+
+    /** Null when the target's exporter and runtime are both registered, else why not. */
+    static String unavailable(String target) {
+        if (!Exports.hasExporter(target)) return "exporter '" + target + "' not registered in this build";
+        if (!Exports.hasRuntime("x." + target)) return "no runtime registered for ." + target + " files";
+        return null;
+    }
+
+    /** Opens the artifact at {@code threads} and times {@code Session.run} on one seeded input. */
+    static Stats time(Path file, int threads, int warmup, int runs) {
+        try (Session session = Exports.open(file, threads)) {
+            NdArray x = SeededInput.gaussian(session.inputs().get(0).shape().toArray(), 1);
+            return Sampler.millis(warmup, runs, () -> session.run(x));
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** y = x W^T, x [1,N,N], W [N,N] seeded uniform: N^3 MACs. */
+    static Graph gemmGraph() {
+        Graph g = new Graph("gemm" + GEMM);
+        var x = g.addInput("input", ValueType.f32(1, GEMM, GEMM));
+        ByteBuffer b = ByteBuffer.allocate(GEMM * GEMM * 4).order(ByteOrder.LITTLE_ENDIAN);
+        SplittableRandom r = new SplittableRandom(7);
+        for (int i = 0; i < GEMM * GEMM; i++) b.putFloat((float) (r.nextDouble() * 2 - 1) / GEMM);
+        b.flip();
+        var w = g.addConstant("weight", Tensor.wrap(dev.formwork.ir.DType.FLOAT32, Shape.of(GEMM, GEMM), b));
+        g.addOutput(g.apply("Linear", "logits", x, w));
+        return g;
+    }
+}
