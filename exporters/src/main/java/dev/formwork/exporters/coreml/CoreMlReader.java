@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.formwork.exporters.ArtifactInfo;
 import dev.formwork.exporters.ArtifactReader;
+import dev.formwork.ir.DType;
 import dev.formwork.ir.FormworkException;
+import dev.formwork.ir.Shape;
 import dev.formwork.proto.coreml.CoreMlFeatureTypesProto.FeatureType;
+import dev.formwork.proto.coreml.CoreMlFeatureTypesProto.ImageFeatureType;
 import dev.formwork.proto.coreml.CoreMlModelProto.FeatureDescription;
 import dev.formwork.proto.coreml.CoreMlModelProto.Metadata;
 import dev.formwork.proto.coreml.CoreMlModelProto.Model;
@@ -47,7 +50,7 @@ public final class CoreMlReader implements ArtifactReader {
         int classes = classCount(m);
         for (FeatureDescription f : m.getDescription().getOutputList()) {
             if (f.getType().hasStringType() || f.getType().hasInt64Type()) details.put("classifier.predictedFeature", f.getName());
-            else if (f.getType().hasDictionaryType()) outputs.add(new ArtifactInfo.Io(f.getName(), dev.formwork.ir.DType.FLOAT32, dev.formwork.ir.Shape.of(classes)));
+            else if (f.getType().hasDictionaryType()) outputs.add(new ArtifactInfo.Io(f.getName(), DType.FLOAT32, Shape.of(classes)));
             else outputs.add(io(f));
         }
         List<ArtifactInfo.Io> inputs = new ArrayList<>();
@@ -83,17 +86,17 @@ public final class CoreMlReader implements ArtifactReader {
         FeatureType t = f.getType();
         if (t.hasMultiArrayType()) {
             var a = t.getMultiArrayType();
-            dev.formwork.ir.DType dt = switch (a.getDataType()) {
-                case FLOAT16 -> dev.formwork.ir.DType.FLOAT16;
-                case INT32 -> dev.formwork.ir.DType.INT32;
-                default -> dev.formwork.ir.DType.FLOAT32;
+            DType dt = switch (a.getDataType()) {
+                case FLOAT16 -> DType.FLOAT16;
+                case INT32 -> DType.INT32;
+                default -> DType.FLOAT32;
             };
-            return new ArtifactInfo.Io(f.getName(), dt, dev.formwork.ir.Shape.of(a.getShapeList().stream().mapToLong(Long::longValue).toArray()));
+            return new ArtifactInfo.Io(f.getName(), dt, Shape.of(a.getShapeList().stream().mapToLong(Long::longValue).toArray()));
         }
         if (t.hasImageType()) {
             var i = t.getImageType();
-            int c = i.getColorSpace() == dev.formwork.proto.coreml.CoreMlFeatureTypesProto.ImageFeatureType.ColorSpace.GRAYSCALE ? 1 : 3;
-            return new ArtifactInfo.Io(f.getName(), dev.formwork.ir.DType.FLOAT32, dev.formwork.ir.Shape.of(1, c, (int) i.getHeight(), (int) i.getWidth()));
+            int c = i.getColorSpace() == ImageFeatureType.ColorSpace.GRAYSCALE ? 1 : 3;
+            return new ArtifactInfo.Io(f.getName(), DType.FLOAT32, Shape.of(1, c, (int) i.getHeight(), (int) i.getWidth()));
         }
         throw new FormworkException("feature " + f.getName() + ": type " + t.getTypeCase() + " is not one Formwork reads");
     }

@@ -34,7 +34,7 @@ public record CoreMlSettings(boolean fp16, int minIos, boolean image, float[] me
         boolean fp16 = !o.precisionExplicit() || o.precision() == ExportOptions.Precision.FP16;
         int ios = o.coremlMinIos();
         if (ios < 15 || ios > 18) {
-            throw new FormworkException("target coreml: --coreml-min-ios " + ios + " is not 15..18 (ML Programs need iOS 15; use coreml-nn for older devices)");
+            throw new FormworkException("target coreml: --min-ios " + ios + " is not 15..18 (ML Programs need iOS 15; use coreml-nn for older devices)");
         }
         return resolve(o, g, fp16, ios);
     }
@@ -43,7 +43,7 @@ public record CoreMlSettings(boolean fp16, int minIos, boolean image, float[] me
     public static CoreMlSettings forNeuralNetwork(ExportOptions o, Graph g) {
         boolean fp16 = o.precisionExplicit() && o.precision() == ExportOptions.Precision.FP16;
         int ios = o.coremlMinIos();
-        if (ios < 13) throw new FormworkException("target coreml-nn: --coreml-min-ios " + ios + " is below 13 (the ND layers this model needs came with iOS 13)");
+        if (ios < 13) throw new FormworkException("target coreml-nn: --min-ios " + ios + " is below 13 (the ND layers this model needs came with iOS 13)");
         return resolve(o, g, fp16, ios);
     }
 
@@ -91,16 +91,16 @@ public record CoreMlSettings(boolean fp16, int minIos, boolean image, float[] me
         if (g.inputs().size() != 1) throw new FormworkException("--coreml-input image needs a model with one input, " + g.name() + " has " + g.inputs().size());
         Value in = g.input(0);
         Shape s = in.shape();
-        if (s.rank() != 4 || s.dim(1) != 3) throw new FormworkException("--coreml-input image: input " + in.name() + " is " + s + ", an RGB image needs [1,3,H,W]");
-        if (s.dim(0) != 1) throw new FormworkException("--coreml-input image: input " + in.name() + " has batch " + s.dim(0) + "; Core ML takes one image per prediction (use --batch 1)");
+        if (s.rank() != 4 || s.dim(1) != 3) throw new FormworkException("--coreml-input image: model input '" + in.name() + "' is " + s + ", an RGB image needs [1,3,H,W]");
+        if (s.dim(0) != 1) throw new FormworkException("--coreml-input image: model input '" + in.name() + "' has batch " + s.dim(0) + "; Core ML takes one image per prediction (use --batch 1)");
     }
 
     private static void checkLabels(Graph g, List<String> labels) {
         if (g.outputs().size() != 1) throw new FormworkException("--labels: a classifier needs one output, " + g.name() + " has " + g.outputs().size());
         Value out = g.output(0);
         Shape s = out.shape();
-        if (s.rank() != 2 || s.dim(0) != 1) throw new FormworkException("--labels: output " + out.name() + " is " + s + ", a classifier needs [1, classes] (use --batch 1)");
-        if (s.dim(1) != labels.size()) throw new FormworkException("--labels: " + labels.size() + " labels for output " + out.name() + " with " + s.dim(1) + " classes");
+        if (s.rank() != 2 || s.dim(0) != 1) throw new FormworkException("--labels: model output '" + out.name() + "' is " + s + ", a classifier needs [1, classes] (use --batch 1)");
+        if (s.dim(1) != labels.size()) throw new FormworkException("--labels: " + labels.size() + " labels for model output '" + out.name() + "' with " + s.dim(1) + " classes");
         if (new java.util.HashSet<>(labels).size() != labels.size()) throw new FormworkException("--labels: the labels are not unique");
     }
 }

@@ -26,7 +26,7 @@ import java.util.List;
  * EXACT_ARRAY_MAPPING, so every blob keeps its IR rank.
  *
  * <p>Specification version: the ND layers used here are spec 4 (iOS 13); a half-pixel bilinear
- * upsample needs spec 5 (iOS 14). --coreml-min-ios 13 gives 4 (and refuses spec-5 layers), 14
+ * upsample needs spec 5 (iOS 14). --min-ios 13 gives 4 (and refuses spec-5 layers), 14
  * gives 5, later targets get the lowest version that covers the layers.
  */
 public final class NnModelWriter {

@@ -28,7 +28,7 @@ final class NnResizeLayers {
                 throw NnContext.refuse(n, "scale " + sc[i] + " does not map " + in[2 + i] + " pixels to a whole number; upsample would resample differently");
             }
         }
-        if (s.minIos() <= 13) throw NnContext.refuse(n, "half-pixel bilinear upsampling (ALIGN_CORNERS_FALSE) needs iOS 14; use --coreml-min-ios 14 or later");
+        if (s.minIos() <= 13) throw NnContext.refuse(n, "half-pixel bilinear upsampling (ALIGN_CORNERS_FALSE) needs iOS 14; use --min-ios 14 or later");
     }
 
     static void resize(Node n, NnContext c) {
