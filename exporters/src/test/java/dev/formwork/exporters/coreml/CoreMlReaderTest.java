@@ -80,6 +80,21 @@ class CoreMlReaderTest {
     }
 
     @Test
+    void readsThirdPartyNeuralNetworks() throws Exception {
+        Path sample = Path.of(CoreMlReaderTest.class.getResource("/coreml-samples/TinyDrawingEmbedding.mlmodel").toURI());
+        ArtifactInfo info = reader.read(sample);
+        assertEquals("coreml-neuralnetwork", info.format());
+        assertEquals(Map.of("activation", 4, "convolution", 3, "flatten", 1, "innerProduct", 1, "pooling", 3), info.ops());
+        assertEquals("1", info.details().get("specificationVersion"));
+        assertEquals(Shape.of(1, 1, 28, 28), info.inputs().get(0).shape(), "grayscale image");
+        assertEquals("embedding", info.outputs().get(0).name());
+        assertTrue(info.params() > 0);
+        ArtifactInfo keras = reader.read(Path.of(CoreMlReaderTest.class.getResource("/coreml-samples/keras2coreml_Dense_ImageNet_small.mlmodel").toURI()));
+        assertEquals(Map.of("flatten", 1, "innerProduct", 1), keras.ops());
+        assertEquals(27 * 2 + 2, keras.params());
+    }
+
+    @Test
     void refusesWhatIsNotCoreMl() throws Exception {
         Path junk = Files.writeString(dir.resolve("junk.mlmodel"), "");
         assertThrows(FormworkException.class, () -> reader.read(junk));
