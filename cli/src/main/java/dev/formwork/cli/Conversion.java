@@ -102,6 +102,8 @@ final class Conversion {
             boolean imageInput = image && w.target().startsWith("coreml");
             NdArray input = imageInput ? imageRef[0] : tensorRef[0];
             NdArray expect = imageInput ? imageRef[2] : tensorRef[1];
+            // A Core ML classifier's first output is the class probabilities of the one image.
+            if (options.labels() != null && w.target().startsWith("coreml")) expect = probabilities(expect);
             progress.start("verifying " + w.path().getFileName());
             RunOptions ro = RunOptions.defaults().withFp16Compute(w.fp16());
             Verification.Result v = Verification.verify(w.path(), input, expect, w.fp16(), ro);
@@ -113,6 +115,17 @@ final class Conversion {
             all &= v.passed();
         }
         return all;
+    }
+
+    /** softmax over the classes of the first (only) batch row, as a [K] array. */
+    private static NdArray probabilities(NdArray logits) {
+        int k = logits.dim(-1);
+        float[] l = logits.data(), p = new float[k];
+        double max = Double.NEGATIVE_INFINITY, sum = 0;
+        for (int i = 0; i < k; i++) max = Math.max(max, l[i]);
+        for (int i = 0; i < k; i++) sum += Math.exp(l[i] - max);
+        for (int i = 0; i < k; i++) p[i] = (float) (Math.exp(l[i] - max) / sum);
+        return NdArray.of(new int[] {k}, p);
     }
 
     private float[] floats(String key) {

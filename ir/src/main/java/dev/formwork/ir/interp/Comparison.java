@@ -10,7 +10,7 @@ package dev.formwork.ir.interp;
  * @param worstIndex flat index of the largest absolute error
  * @param maxAbsReference largest |e| (scale of the output)
  * @param cosine cosine similarity of the flattened arrays
- * @param top1Agree rows (leading axis) whose arg-max agree
+ * @param top1Agree batch items (leading axis; a 1-D output is one item) whose arg-max agree
  * @param rows number of rows compared for top-1
  */
 public record Comparison(double maxAbs, double maxRel, int worstIndex, double maxAbsReference, double cosine,
@@ -38,7 +38,8 @@ public record Comparison(double maxAbs, double maxRel, int worstIndex, double ma
             ne += (double) e[i] * e[i];
         }
         double cos = na == 0 || ne == 0 ? (na == ne ? 1 : 0) : dot / Math.sqrt(na * ne);
-        int rows = actual.rank() == 0 ? 1 : actual.dim(0);
+        // Rows are the batch items: the leading axis of a batched output; a 1-D output is one item.
+        int rows = actual.rank() <= 1 ? 1 : actual.dim(0);
         int per = rows == 0 ? 0 : a.length / rows;
         int agree = 0;
         for (int r = 0; r < rows; r++) {
