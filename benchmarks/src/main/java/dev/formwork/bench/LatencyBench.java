@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,8 @@ final class LatencyBench {
     static final List<String> TARGETS = List.of("onnx", "tflite");
     static final List<String> PASSES = List.of("default", "none");
     static final int[] THREADS = {1, 2};
-    static final int GEMM = 1024;
+    /** The ceiling GEMM: x [1, M, K] times W [N, K]^T. Large K and N keep the copies in and out small next to the work. */
+    static final int GEMM_M = 512, GEMM_K = 4096, GEMM_N = 4096;
 
     private final BenchConfig cfg;
 
@@ -40,16 +42,20 @@ final class LatencyBench {
     Section run() throws IOException {
         Section s = new Section("latency", "3. Exported models: latency on ONNX Runtime and TFLite (XNNPACK)");
         int warm = cfg.warmup(3, 1), runs = cfg.runs(20, 5), warmBig = cfg.warmup(2, 1), runsBig = cfg.runs(5, 2);
+        int warmGemm = cfg.warmup(3, 1), runsGemm = cfg.runs(10, 3);
         s.method("In the harness process: each model (random weights, seed 0, batch 1, 224x224) is exported as `convert` does "
                 + "(the target's pipeline, `default` or `none` -- `none` still legalizes -- then the exporter) and opened with "
                 + "`Runtimes.open(file, RunOptions.defaults().withThreads(t))`: ONNX Runtime's CPU execution provider with its default "
                 + "graph optimisations and t intra-op threads; the TFLite interpreter with the XNNPACK delegate (its default) and t threads. "
                 + "One seeded gaussian input; " + warm + " warm-up runs then " + runs + " counted runs (L7: " + warmBig + " then " + runsBig
-                + "); median, min and max of the wall time of `Session.run` (input copy in and output copy out included).");
+                + "); median, min and max of the wall time of `Session.run` (input copy in and output copy out included). The `default` "
+                + "and `none` artifacts of a model are open together and timed in alternation, one run of each per round, so machine "
+                + "load hits both alike.");
         s.method("GFLOP/s = 2 x MACs / median latency, with the model's MACs as the IR counts them before any pass (the README's "
-                + "figures), so both pass settings are divided into the same work. The ceiling is one Linear layer, x [1," + GEMM + ","
-                + GEMM + "] times W [" + GEMM + "," + GEMM + "]^T (" + Fmt.num(2.0 * GEMM * GEMM * GEMM / 1e9) + " GFLOP), built as an IR "
-                + "graph and exported and timed the same way on the same runtime at the same thread count.");
+                + "figures), so both pass settings are divided into the same work. The ceiling is one Linear layer, x [1," + GEMM_M + ","
+                + GEMM_K + "] times W [" + GEMM_N + "," + GEMM_K + "]^T (" + Fmt.num(2.0 * GEMM_M * GEMM_K * GEMM_N / 1e9) + " GFLOP), built as an IR "
+                + "graph and exported and timed the same way on the same runtime at the same thread count (" + warmGemm + " warm-up runs, then "
+                + runsGemm + " counted).");
 
         Table ceil = s.table("gemm-ceiling", "Large-GEMM ceiling per runtime")
                 .column("runtime", "runtime")
@@ -70,10 +76,10 @@ final class LatencyBench {
                 s.note(runtimeName(target) + ": " + why + "; its rows are left out.");
                 continue;
             }
-            Path file = Exports.export(gemm, target, "none", Exports.options(gemm, "gemm" + GEMM, null), cfg.work.resolve("latency"));
+            Path file = Exports.export(gemm, target, "none", Exports.options(gemm, "gemm", null), cfg.work.resolve("latency"));
             for (int t : THREADS) {
                 cfg.log.println("bench: latency gemm " + target + " " + t + "t");
-                Stats ms = time(file, t, warm, cfg.runs(10, 3));
+                Stats ms = time(file, t, warmGemm, runsGemm);
                 double gf = 2.0 * gemm.macs() / (ms.median() / 1000) / 1e9;
                 ceiling.put(target + "/" + t, gf);
                 Map<String, Object> r = ceil.row();
@@ -103,27 +109,31 @@ final class LatencyBench {
             boolean big = model.endsWith("-l7");
             for (String target : TARGETS) {
                 if (unavailable(target) != null) continue;
+                List<Path> files = new ArrayList<>();
                 for (String passes : PASSES) {
-                    Path file;
                     try {
-                        file = Exports.export(g, target, passes, Exports.options(g, model + "-" + passes, null), cfg.work.resolve("latency"));
+                        files.add(Exports.export(g, target, passes, Exports.options(g, model + "-" + passes, null), cfg.work.resolve("latency")));
                     } catch (RuntimeException e) {
                         Map<String, Object> r = t.row();
                         r.put("model", model);
                         r.put("runtime", runtimeName(target));
                         r.put("passes", passes);
                         r.put("latency_ms", "export failed: " + e.getMessage());
-                        continue;
+                        files.add(null);
                     }
-                    for (int th : THREADS) {
-                        cfg.log.println("bench: latency " + model + " " + target + " passes " + passes + " " + th + "t");
-                        Stats ms = time(file, th, big ? warmBig : warm, big ? runsBig : runs);
+                }
+                for (int th : THREADS) {
+                    cfg.log.println("bench: latency " + model + " " + target + " " + th + "t (passes " + String.join(" and ", PASSES) + ")");
+                    List<Stats> all = timeAlternating(files, th, big ? warmBig : warm, big ? runsBig : runs);
+                    for (int i = 0; i < files.size(); i++) {
+                        Stats ms = all.get(i);
+                        if (ms == null) continue;
                         double gf = 2.0 * macs / (ms.median() / 1000) / 1e9;
                         Double c = ceiling.get(target + "/" + th);
                         Map<String, Object> r = t.row();
                         r.put("model", model);
                         r.put("runtime", runtimeName(target));
-                        r.put("passes", passes);
+                        r.put("passes", PASSES.get(i));
                         r.put("threads", th);
                         r.put("latency_ms", ms);
                         r.put("runs", ms.n());
@@ -132,8 +142,8 @@ final class LatencyBench {
                         r.put("ceiling_gflops", c);
                         r.put("of_ceiling", c == null ? null : gf / c);
                     }
-                    java.nio.file.Files.deleteIfExists(file);
                 }
+                for (Path f : files) if (f != null) java.nio.file.Files.deleteIfExists(f);
             }
         }
         return s;
@@ -154,6 +164,40 @@ final class LatencyBench {
         return null;
     }
 
+    /**
+     * Opens every artifact (null entries are skipped) at {@code threads}, warms each up, then
+     * times them in alternation, one run of each per round, so that load on a shared machine
+     * hits every variant alike. Stats in the order of {@code files} (null for null entries).
+     */
+    static List<Stats> timeAlternating(List<Path> files, int threads, int warmup, int runs) {
+        List<Session> sessions = new ArrayList<>();
+        try {
+            List<NdArray> inputs = new ArrayList<>();
+            List<List<Double>> ms = new ArrayList<>();
+            for (Path f : files) {
+                Session s = f == null ? null : Exports.open(f, threads);
+                sessions.add(s);
+                inputs.add(s == null ? null : SeededInput.gaussian(s.inputs().get(0).shape().toArray(), 1));
+                ms.add(new ArrayList<>());
+                for (int w = 0; s != null && w < warmup; w++) s.run(inputs.get(inputs.size() - 1));
+            }
+            for (int r = 0; r < runs; r++) {
+                for (int i = 0; i < sessions.size(); i++) {
+                    Session s = sessions.get(i);
+                    if (s == null) continue;
+                    long t0 = System.nanoTime();
+                    s.run(inputs.get(i));
+                    ms.get(i).add((System.nanoTime() - t0) / 1e6);
+                }
+            }
+            List<Stats> out = new ArrayList<>();
+            for (int i = 0; i < files.size(); i++) out.add(files.get(i) == null ? null : Stats.of(ms.get(i)));
+            return out;
+        } finally {
+            for (Session s : sessions) if (s != null) s.close();
+        }
+    }
+
     /** Opens the artifact at {@code threads} and times {@code Session.run} on one seeded input. */
     static Stats time(Path file, int threads, int warmup, int runs) {
         try (Session session = Exports.open(file, threads)) {
@@ -166,15 +210,15 @@ final class LatencyBench {
         }
     }
 
-    /** y = x W^T, x [1,N,N], W [N,N] seeded uniform: N^3 MACs. */
+    /** y = x W^T, x [1,M,K], W [N,K] seeded uniform: M*K*N MACs. */
     static Graph gemmGraph() {
-        Graph g = new Graph("gemm" + GEMM);
-        var x = g.addInput("input", ValueType.f32(1, GEMM, GEMM));
-        ByteBuffer b = ByteBuffer.allocate(GEMM * GEMM * 4).order(ByteOrder.LITTLE_ENDIAN);
+        Graph g = new Graph("gemm");
+        var x = g.addInput("input", ValueType.f32(1, GEMM_M, GEMM_K));
+        ByteBuffer b = ByteBuffer.allocate(GEMM_N * GEMM_K * 4).order(ByteOrder.LITTLE_ENDIAN);
         SplittableRandom r = new SplittableRandom(7);
-        for (int i = 0; i < GEMM * GEMM; i++) b.putFloat((float) (r.nextDouble() * 2 - 1) / GEMM);
+        for (int i = 0; i < GEMM_N * GEMM_K; i++) b.putFloat((float) (r.nextDouble() * 2 - 1) / GEMM_K);
         b.flip();
-        var w = g.addConstant("weight", Tensor.wrap(dev.formwork.ir.DType.FLOAT32, Shape.of(GEMM, GEMM), b));
+        var w = g.addConstant("weight", Tensor.wrap(dev.formwork.ir.DType.FLOAT32, Shape.of(GEMM_N, GEMM_K), b));
         g.addOutput(g.apply("Linear", "logits", x, w));
         return g;
     }

@@ -24,7 +24,9 @@ public final class MachineInfo {
         String model = cpuinfo.stream().filter(l -> l.startsWith("model name")).findFirst()
                 .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown");
         long logical = cpuinfo.stream().filter(l -> l.startsWith("processor")).count();
-        m.put("cpu", model);
+        String mhz = cpuinfo.stream().filter(l -> l.startsWith("cpu MHz")).findFirst()
+                .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(null);
+        m.put("cpu", model + (mhz == null ? "" : " @ " + Math.round(Double.parseDouble(mhz)) + " MHz") + simdFlags(cpuinfo));
         m.put("cores", logical + " logical CPUs (" + Runtime.getRuntime().availableProcessors() + " available to the JVM)");
         m.put("memory", memTotal());
         m.put("os", osRelease() + ", Linux " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
@@ -50,6 +52,14 @@ public final class MachineInfo {
         } catch (RuntimeException e) {
             return Double.NaN;
         }
+    }
+
+    /** The SIMD extensions the GEMM kernels care about, as " (avx2, fma, avx512f)". */
+    private static String simdFlags(List<String> cpuinfo) {
+        String flags = cpuinfo.stream().filter(l -> l.startsWith("flags")).findFirst().orElse("");
+        java.util.Set<String> have = new java.util.HashSet<>(List.of(flags.substring(flags.indexOf(':') + 1).trim().split("\\s+")));
+        List<String> shown = List.of("avx2", "fma", "avx512f", "avx512_vnni").stream().filter(have::contains).toList();
+        return shown.isEmpty() ? "" : " (" + String.join(", ", shown) + ")";
     }
 
     private static String memTotal() {

@@ -50,7 +50,8 @@ final class PassBench {
         int warmup = cfg.warmup(2, 1), runs = cfg.runs(5, 2);
         s.method("In the harness process: for each registered target, `Pipelines.forTarget(\"default\", profile)` run by `PassManager` "
                 + "without certificates (as `convert` runs it) on a fresh `graph.copy()` per run; building the model and copying it "
-                + "are outside the timing. " + warmup + " warm-up run(s), then " + runs + " counted runs; median, min and max of wall "
+                + "are outside the timing, and so is a `System.gc()` before each run. Before any timing, one untimed pipeline per target on "
+                + "L7 warms the JIT; then per row " + warmup + " warm-up run(s), then " + runs + " counted runs; median, min and max of wall "
                 + "time, with the thread's CPU time beside it (the pipeline is single-threaded; CPU time is the less load-sensitive number).");
         s.method("The deep model is a V1 with depths [60,60,180,80] (10x L7's [6,6,18,8]; all 80 last-stage blocks attention, as all 8 "
                 + "of L7's are) at widths [24,48,96,192] instead of L7's [96,192,384,768]: at L7's widths its random weights alone would "
@@ -58,6 +59,8 @@ final class PassBench {
                 + Fmt.num(L7_LIMIT_MS) + " ms; deep <= " + Fmt.num(RATIO_LIMIT) + "x L7 (linear growth would be about the node ratio).");
 
         Graph l7 = Models.load("efficientformer-l7", LoadOptions.defaults()).graph();
+        // One untimed pipeline per target first, so that no target's rows carry the JIT's first compilation of the passes.
+        for (String target : Exporters.targets()) time(l7, profile(target), 1, 0);
         Map<String, Timing> l7t = new LinkedHashMap<>();
         for (String target : Exporters.targets()) l7t.put(target, time(l7, profile(target), warmup, runs));
         int l7Nodes = l7.nodeCount();
@@ -100,10 +103,24 @@ final class PassBench {
             r.put("deep_per_pass_ms", b.perPassMs);
             if (!lv.met() || !rv.met()) s.note(missNote(target, a, b));
         }
+        String firstTarget = l7t.keySet().iterator().next();
+        Table per = s.table("per-pass", "Per pass, `" + firstTarget + "` profile (median ms of the same runs)")
+                .column("pass", "pass")
+                .column("l7_ms", "L7 ms", Fmt.median())
+                .column("deep_ms", "deep ms", Fmt.median())
+                .column("ratio", "deep / L7", Fmt::ratio);
+        for (Map.Entry<String, Stats> e : l7t.get(firstTarget).perPassMs.entrySet()) {
+            Stats d = deept.get(firstTarget).perPassMs.get(e.getKey());
+            Map<String, Object> r = per.row();
+            r.put("pass", e.getKey());
+            r.put("l7_ms", e.getValue());
+            r.put("deep_ms", d);
+            r.put("ratio", d == null ? null : d.median() / e.getValue().median());
+        }
         Table sizes = s.table("pass-models", "The two models")
                 .column("model", "model")
                 .column("nodes_before", "nodes before")
-                .column("nodes_after", "nodes after (onnx profile)")
+                .column("nodes_after", "nodes after (" + Exporters.targets().get(0) + " profile)")
                 .column("weight_values", "constant values");
         String first = l7t.keySet().iterator().next();
         Map<String, Object> r1 = sizes.row();
@@ -135,6 +152,7 @@ final class PassBench {
         int after = 0;
         for (int i = 0; i < warmup + runs; i++) {
             Graph g = base.copy();
+            System.gc(); // the previous run's garbage is collected outside the timing
             long c0 = mx.getCurrentThreadCpuTime(), t0 = System.nanoTime();
             PassReport rep = pm.run(g, pipeline, PassContext.of(profile), false);
             long t1 = System.nanoTime(), c1 = mx.getCurrentThreadCpuTime();
@@ -146,6 +164,7 @@ final class PassBench {
         }
         Map<String, Stats> pp = new LinkedHashMap<>();
         perPass.forEach((k, v) -> pp.put(k, Stats.of(v)));
+        if (runs == 0) return null;
         return new Timing(Stats.of(wall), Stats.of(cpu), pp, base.nodeCount(), after);
     }
 
