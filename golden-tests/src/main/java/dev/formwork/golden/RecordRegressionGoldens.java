@@ -5,6 +5,7 @@ import dev.formwork.frontends.LoadedModel;
 import dev.formwork.frontends.Models;
 import dev.formwork.ir.interp.Interpreter;
 import dev.formwork.ir.interp.NdArray;
+import dev.formwork.ir.interp.SeededInput;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -33,7 +34,7 @@ public final class RecordRegressionGoldens {
             long t0 = System.nanoTime();
             LoadedModel lm = Models.load(m, LoadOptions.defaults().withSeed(WEIGHTS_SEED).withBatch(1));
             int[] shape = lm.graph().input(0).shape().toArray();
-            NdArray logits = new Interpreter(lm.graph()).run(SeededInput.gaussian(INPUT_SEED, shape))[0];
+            NdArray logits = new Interpreter(lm.graph()).run(SeededInput.gaussian(shape, INPUT_SEED))[0];
             new RegressionGolden(m, WEIGHTS_SEED, INPUT_SEED, shape, logits.data(), 1e-4, 1e-5,
                     "reference interpreter, formwork " + dev.formwork.exporters.FormworkVersion.VERSION)
                     .write(out.resolve(m + ".json"));

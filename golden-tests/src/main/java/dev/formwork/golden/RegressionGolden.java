@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.formwork.ir.interp.NdArray;
+import dev.formwork.ir.interp.SeededInput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ public record RegressionGolden(String model, long weightsSeed, long inputSeed, i
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public NdArray input() {
-        return SeededInput.gaussian(inputSeed, inputShape);
+        return SeededInput.gaussian(inputShape, inputSeed);
     }
 
     public NdArray expected() {

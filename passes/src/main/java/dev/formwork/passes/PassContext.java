@@ -5,8 +5,8 @@ import dev.formwork.ir.Graph;
 import dev.formwork.ir.Value;
 import dev.formwork.ir.interp.Interpreter;
 import dev.formwork.ir.interp.NdArray;
+import dev.formwork.ir.interp.SeededInput;
 import java.util.List;
-import java.util.Random;
 import java.util.function.Consumer;
 
 /**
@@ -84,17 +84,11 @@ public final class PassContext {
         return gaussianInputs(g, seed);
     }
 
-    /** Deterministic standard-normal inputs (java.util.Random's specified gaussian), input i from seed + i. */
+    /** Deterministic standard-normal inputs ({@link SeededInput}), input i from seed + i. */
     public static NdArray[] gaussianInputs(Graph g, long seed) {
         List<Value> ins = g.inputs();
         NdArray[] out = new NdArray[ins.size()];
-        for (int i = 0; i < out.length; i++) {
-            int[] shape = ins.get(i).shape().toArray();
-            float[] data = new float[Math.toIntExact(NdArray.numel(shape))];
-            Random r = new Random(seed + i);
-            for (int k = 0; k < data.length; k++) data[k] = (float) r.nextGaussian();
-            out[i] = NdArray.of(shape, data);
-        }
+        for (int i = 0; i < out.length; i++) out[i] = SeededInput.gaussian(ins.get(i).shape().toArray(), seed + i);
         return out;
     }
 

@@ -10,7 +10,7 @@ import dev.formwork.frontends.LoadOptions;
 import dev.formwork.frontends.LoadedModel;
 import dev.formwork.frontends.Models;
 import dev.formwork.golden.RecordRegressionGoldens;
-import dev.formwork.golden.SeededInput;
+import dev.formwork.ir.interp.SeededInput;
 import dev.formwork.ir.interp.Comparison;
 import dev.formwork.ir.interp.Interpreter;
 import dev.formwork.ir.interp.NdArray;
@@ -33,7 +33,7 @@ class L1CoreMlTest {
     @ValueSource(booleans = {false, true})
     void l1InBothFormatsAndPrecisions(boolean passes, @TempDir Path dir) throws Exception {
         LoadedModel m = Models.load("efficientformer-l1", LoadOptions.defaults().withSeed(RecordRegressionGoldens.WEIGHTS_SEED));
-        NdArray x = SeededInput.gaussian(42, 1, 3, 224, 224);
+        NdArray x = SeededInput.gaussian(new int[] {1, 3, 224, 224}, 42);
         NdArray ref = new Interpreter(m.graph()).run(x)[0];
         CoreMlReader reader = new CoreMlReader();
         ExportOptions fp32 = CoreMlArtifacts.options(m, CoreMlArtifacts.FP32);

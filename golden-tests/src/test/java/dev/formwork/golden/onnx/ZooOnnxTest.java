@@ -10,7 +10,7 @@ import dev.formwork.frontends.LoadedModel;
 import dev.formwork.frontends.Models;
 import dev.formwork.golden.RecordRegressionGoldens;
 import dev.formwork.golden.RegressionGolden;
-import dev.formwork.golden.SeededInput;
+import dev.formwork.ir.interp.SeededInput;
 import dev.formwork.ir.interp.Comparison;
 import dev.formwork.ir.interp.Interpreter;
 import dev.formwork.ir.interp.NdArray;
@@ -56,7 +56,7 @@ class ZooOnnxTest {
     @Test
     void l1At224MatchesTheInterpreter(@TempDir Path dir) throws Exception {
         LoadedModel m = Models.load("efficientformer-l1", LoadOptions.defaults().withSeed(RecordRegressionGoldens.WEIGHTS_SEED));
-        NdArray x = SeededInput.gaussian(42, 1, 3, 224, 224);
+        NdArray x = SeededInput.gaussian(new int[] {1, 3, 224, 224}, 42);
         NdArray ref = new Interpreter(m.graph()).run(x)[0];
         for (int opset : new int[] {13, 17, 20}) {
             Comparison c = Comparison.of(OnnxArtifacts.run(OnnxArtifacts.export(m, OnnxArtifacts.options(m, opset), dir), x), ref);
