@@ -1,5 +1,7 @@
 package dev.formwork.exporters.coreml.validate;
 
+import dev.formwork.exporters.coreml.testing.MilModels;
+
 import static dev.formwork.proto.coreml.CoreMlMilProto.DataType.FLOAT16;
 import static dev.formwork.proto.coreml.CoreMlMilProto.DataType.FLOAT32;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package dev.formwork.exporters.coreml.validate;
+package dev.formwork.exporters.coreml.testing;
 
 import com.google.protobuf.ByteString;
 import dev.formwork.proto.coreml.CoreMlFeatureTypesProto.ArrayFeatureType;
@@ -29,33 +29,33 @@ import java.nio.file.Path;
  * Builds tiny ML Programs by hand, from the MIL.proto schema and the blob-file layout of
  * formats.md §2.4 (test-only; independent of Formwork's writer).
  */
-final class MilModels {
-    final Block.Builder block = Block.newBuilder();
-    final Function.Builder fn = Function.newBuilder();
-    final ModelDescription.Builder desc = ModelDescription.newBuilder();
-    final ByteArrayOutputStream blobs = new ByteArrayOutputStream();
-    int blobCount;
-    int spec = 6;
-    String opset = "CoreML5";
+public final class MilModels {
+    public final Block.Builder block = Block.newBuilder();
+    public final Function.Builder fn = Function.newBuilder();
+    public final ModelDescription.Builder desc = ModelDescription.newBuilder();
+    public final ByteArrayOutputStream blobs = new ByteArrayOutputStream();
+    public int blobCount;
+    public int spec = 6;
+    public String opset = "CoreML5";
     private int counter;
 
-    MilModels() {
+    public MilModels() {
         blobs.writeBytes(new byte[64]);
     }
 
-    static ValueType tensor(DataType dt, int... dims) {
+    public static ValueType tensor(DataType dt, int... dims) {
         TensorType.Builder t = TensorType.newBuilder().setDataType(dt).setRank(dims.length);
         for (int d : dims) t.addDimensions(Dimension.newBuilder().setConstant(Dimension.ConstantDimension.newBuilder().setSize(d)));
         return ValueType.newBuilder().setTensorType(t).build();
     }
 
-    static Value str(String s) {
+    public static Value str(String s) {
         return Value.newBuilder().setType(tensor(DataType.STRING))
                 .setImmediateValue(Value.ImmediateValue.newBuilder().setTensor(TensorValue.newBuilder()
                         .setStrings(TensorValue.RepeatedStrings.newBuilder().addValues(s)))).build();
     }
 
-    MilModels input(String name, DataType dt, int... dims) {
+    public MilModels input(String name, DataType dt, int... dims) {
         fn.addInputs(NamedValueType.newBuilder().setName(name).setType(tensor(dt, dims)));
         ArrayFeatureType.Builder a = ArrayFeatureType.newBuilder().setDataType(dt == DataType.FLOAT16
                 ? ArrayFeatureType.ArrayDataType.FLOAT16 : ArrayFeatureType.ArrayDataType.FLOAT32);
@@ -64,7 +64,7 @@ final class MilModels {
         return this;
     }
 
-    MilModels output(String name, DataType dt, int... dims) {
+    public MilModels output(String name, DataType dt, int... dims) {
         block.addOutputs(name);
         ArrayFeatureType.Builder a = ArrayFeatureType.newBuilder().setDataType(dt == DataType.FLOAT16
                 ? ArrayFeatureType.ArrayDataType.FLOAT16 : ArrayFeatureType.ArrayDataType.FLOAT32);
@@ -74,46 +74,46 @@ final class MilModels {
     }
 
     /** A const with an immediate value; returns its output name. */
-    String constant(Value v) {
+    public String constant(Value v) {
         String name = "c" + counter++;
         block.addOperations(Operation.newBuilder().setType("const").putAttributes("name", str(name)).putAttributes("val", v)
                 .addOutputs(NamedValueType.newBuilder().setName(name).setType(v.getType())));
         return name;
     }
 
-    String floats(float[] data, int... dims) {
+    public String floats(float[] data, int... dims) {
         return constant(Value.newBuilder().setType(tensor(DataType.FLOAT32, dims)).setImmediateValue(Value.ImmediateValue.newBuilder()
                 .setTensor(TensorValue.newBuilder().setFloats(floatsOf(data)))).build());
     }
 
-    String ints(int... v) {
+    public String ints(int... v) {
         TensorValue.RepeatedInts.Builder r = TensorValue.RepeatedInts.newBuilder();
         for (int x : v) r.addValues(x);
         return constant(Value.newBuilder().setType(tensor(DataType.INT32, v.length)).setImmediateValue(Value.ImmediateValue.newBuilder()
                 .setTensor(TensorValue.newBuilder().setInts(r))).build());
     }
 
-    String scalarInt(int v) {
+    public String scalarInt(int v) {
         return constant(Value.newBuilder().setType(tensor(DataType.INT32)).setImmediateValue(Value.ImmediateValue.newBuilder()
                 .setTensor(TensorValue.newBuilder().setInts(TensorValue.RepeatedInts.newBuilder().addValues(v)))).build());
     }
 
-    String bool(boolean v) {
+    public String bool(boolean v) {
         return constant(Value.newBuilder().setType(tensor(DataType.BOOL)).setImmediateValue(Value.ImmediateValue.newBuilder()
                 .setTensor(TensorValue.newBuilder().setBools(TensorValue.RepeatedBools.newBuilder().addValues(v)))).build());
     }
 
-    String string(String s) {
+    public String string(String s) {
         return constant(str(s));
     }
 
-    String scalarFloat(float v) {
+    public String scalarFloat(float v) {
         return constant(Value.newBuilder().setType(tensor(DataType.FLOAT32)).setImmediateValue(Value.ImmediateValue.newBuilder()
                 .setTensor(TensorValue.newBuilder().setFloats(floatsOf(new float[] {v})))).build());
     }
 
     /** An fp32 const stored in weight.bin; returns its output name. */
-    String blobFloats(float[] data, int... dims) {
+    public String blobFloats(float[] data, int... dims) {
         long offset = blobs.size();
         ByteBuffer meta = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
         meta.putInt(0xDEADBEEF).putInt(2).putLong(4L * data.length).putLong(offset + 64);
@@ -128,7 +128,7 @@ final class MilModels {
     }
 
     /** Adds an op; {@code io} alternates parameter names and bound value names. Returns the output. */
-    String op(String type, ValueType outType, String... io) {
+    public String op(String type, ValueType outType, String... io) {
         String out = type + "_" + counter++;
         Operation.Builder b = Operation.newBuilder().setType(type).putAttributes("name", str(out))
                 .addOutputs(NamedValueType.newBuilder().setName(out).setType(outType));
@@ -142,20 +142,20 @@ final class MilModels {
     }
 
     /** Renames the last op's (single) output, so that it can be a model output. */
-    void renameLast(String name) {
+    public void renameLast(String name) {
         int i = block.getOperationsCount() - 1;
         Operation.Builder b = block.getOperations(i).toBuilder();
         b.setOutputs(0, b.getOutputs(0).toBuilder().setName(name));
         block.setOperations(i, b);
     }
 
-    Model model() {
+    public Model model() {
         fn.setOpset(opset).putBlockSpecializations(opset, block.build());
         return Model.newBuilder().setSpecificationVersion(spec).setDescription(desc)
                 .setMlProgram(Program.newBuilder().setVersion(1).putFunctions("main", fn.build())).build();
     }
 
-    Path write(Path dir) throws IOException {
+    public Path write(Path dir) throws IOException {
         Path pkg = dir.resolve("m.mlpackage");
         Path data = pkg.resolve("Data/com.apple.CoreML");
         Files.createDirectories(data.resolve("weights"));
@@ -175,13 +175,13 @@ final class MilModels {
         return pkg;
     }
 
-    static TensorValue.RepeatedFloats floatsOf(float[] v) {
+    public static TensorValue.RepeatedFloats floatsOf(float[] v) {
         TensorValue.RepeatedFloats.Builder r = TensorValue.RepeatedFloats.newBuilder();
         for (float x : v) r.addValues(x);
         return r.build();
     }
 
-    static ByteString unused() {
+    public static ByteString unused() {
         return ByteString.EMPTY;
     }
 }
