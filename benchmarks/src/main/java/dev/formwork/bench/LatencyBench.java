@@ -102,7 +102,8 @@ final class LatencyBench {
                 .column("runs", "runs")
                 .column("gflops", "GFLOP/s")
                 .column("ceiling_gflops", "GEMM GFLOP/s")
-                .column("of_ceiling", "of ceiling", Fmt::percent);
+                .column("of_ceiling", "of ceiling", Fmt::percent)
+                .column("speedup", "speed-up vs none", Fmt::ratio);
         for (String model : MODELS) {
             Graph g = Models.load(model, LoadOptions.defaults()).graph();
             long macs = g.macs();
@@ -141,6 +142,8 @@ final class LatencyBench {
                         r.put("gflops", gf);
                         r.put("ceiling_gflops", c);
                         r.put("of_ceiling", c == null ? null : gf / c);
+                        int none = PASSES.indexOf("none");
+                        if (i != none && none >= 0 && all.get(none) != null) r.put("speedup", all.get(none).median() / ms.median());
                     }
                 }
                 for (Path f : files) if (f != null) java.nio.file.Files.deleteIfExists(f);
