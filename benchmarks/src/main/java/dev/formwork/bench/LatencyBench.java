@@ -39,7 +39,7 @@ final class LatencyBench {
         this.cfg = cfg;
     }
 
-    Section run() throws IOException {
+    Section run() throws Exception {
         Section s = new Section("latency", "3. Exported models: latency on ONNX Runtime and TFLite (XNNPACK)");
         int warm = cfg.warmup(3, 1), runs = cfg.runs(20, 5), warmBig = cfg.warmup(2, 1), runsBig = cfg.runs(5, 2);
         int warmGemm = cfg.warmup(3, 1), runsGemm = cfg.runs(10, 3);
@@ -48,9 +48,10 @@ final class LatencyBench {
                 + "`Runtimes.open(file, RunOptions.defaults().withThreads(t))`: ONNX Runtime's CPU execution provider with its default "
                 + "graph optimisations and t intra-op threads; the TFLite interpreter with the XNNPACK delegate (its default) and t threads. "
                 + "One seeded gaussian input; " + warm + " warm-up runs then " + runs + " counted runs (L7: " + warmBig + " then " + runsBig
-                + "); median, min and max of the wall time of `Session.run` (input copy in and output copy out included). The `default` "
-                + "and `none` artifacts of a model are open together and timed in alternation, one run of each per round, so machine "
-                + "load hits both alike.");
+                + "); median, min and max of the wall time of `Session.run` (input copy in and output copy out included). At 1 thread the "
+                + "`default` and `none` artifacts of a model are open together and timed in alternation, one run of each per round, so "
+                + "machine load hits both alike; at 2 threads each runs alone, because an idle session's worker threads spin-wait after "
+                + "each run and would take the second core from the one being timed.");
         s.method("GFLOP/s = 2 x MACs / median latency, with the model's MACs as the IR counts them before any pass (the README's "
                 + "figures), so both pass settings are divided into the same work. The ceiling is one Linear layer, x [1," + GEMM_M + ","
                 + GEMM_K + "] times W [" + GEMM_N + "," + GEMM_K + "]^T (" + Fmt.num(2.0 * GEMM_M * GEMM_K * GEMM_N / 1e9) + " GFLOP), built as an IR "
@@ -168,36 +169,34 @@ final class LatencyBench {
     }
 
     /**
-     * Opens every artifact (null entries are skipped) at {@code threads}, warms each up, then
-     * times them in alternation, one run of each per round, so that load on a shared machine
-     * hits every variant alike. Stats in the order of {@code files} (null for null entries).
+     * Times every artifact (null entries are skipped; their Stats are null) at {@code threads}.
+     * At one thread the artifacts are open together and timed in alternation ({@link
+     * Sampler#alternating}), so load hits all alike. At more threads each runs alone: an idle
+     * session's worker threads spin-wait after every run (ONNX Runtime's intra-op pool, XNNPACK's
+     * pthreadpool) and would take the second core from the session being timed.
      */
-    static List<Stats> timeAlternating(List<Path> files, int threads, int warmup, int runs) {
+    static List<Stats> timeAlternating(List<Path> files, int threads, int warmup, int runs) throws Exception {
+        List<Stats> out = new ArrayList<>();
+        if (threads > 1) {
+            for (Path f : files) out.add(f == null ? null : time(f, threads, warmup, runs));
+            return out;
+        }
         List<Session> sessions = new ArrayList<>();
         try {
-            List<NdArray> inputs = new ArrayList<>();
-            List<List<Double>> ms = new ArrayList<>();
+            List<Sampler.Body> bodies = new ArrayList<>();
             for (Path f : files) {
-                Session s = f == null ? null : Exports.open(f, threads);
+                if (f == null) continue;
+                Session s = Exports.open(f, threads);
                 sessions.add(s);
-                inputs.add(s == null ? null : SeededInput.gaussian(s.inputs().get(0).shape().toArray(), 1));
-                ms.add(new ArrayList<>());
-                for (int w = 0; s != null && w < warmup; w++) s.run(inputs.get(inputs.size() - 1));
+                NdArray x = SeededInput.gaussian(s.inputs().get(0).shape().toArray(), 1);
+                bodies.add(() -> s.run(x));
             }
-            for (int r = 0; r < runs; r++) {
-                for (int i = 0; i < sessions.size(); i++) {
-                    Session s = sessions.get(i);
-                    if (s == null) continue;
-                    long t0 = System.nanoTime();
-                    s.run(inputs.get(i));
-                    ms.get(i).add((System.nanoTime() - t0) / 1e6);
-                }
-            }
-            List<Stats> out = new ArrayList<>();
-            for (int i = 0; i < files.size(); i++) out.add(files.get(i) == null ? null : Stats.of(ms.get(i)));
+            List<Stats> measured = Sampler.alternating(warmup, runs, bodies);
+            int k = 0;
+            for (Path f : files) out.add(f == null ? null : measured.get(k++));
             return out;
         } finally {
-            for (Session s : sessions) if (s != null) s.close();
+            for (Session s : sessions) s.close();
         }
     }
 
