@@ -88,6 +88,8 @@ final class ConversionBench {
             outcomes.add(o);
             Map<String, Object> r = t.row();
             r.put("target", target);
+            r.put("command", "java " + String.join(" ", javaFlags()) + " -jar cli/target/formwork-cli.jar convert " + MODEL
+                    + " --weights bench-out/" + weights.getFileName() + " --target " + target + " --out bench-out/convert/" + target);
             if (o.error != null) {
                 r.put("wall_verdict", "failed: " + o.error);
                 s.note("`--target " + target + "` did not run: " + o.error);
