@@ -40,7 +40,7 @@ public final class OnnxReader implements ArtifactReader {
 
     @Override
     public ArtifactInfo read(Path artifact) {
-        ModelProto m = parse(artifact);
+        ModelProto m = OnnxStructure.read(artifact);
         GraphProto g = m.getGraph();
         long params = 0;
         for (TensorProto t : g.getInitializerList()) params += numel(t.getDimsList());
