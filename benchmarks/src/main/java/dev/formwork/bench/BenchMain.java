@@ -44,6 +44,7 @@ public final class BenchMain {
         boolean failed = false;
         for (String id : cfg.sections) {
             long s0 = System.nanoTime();
+            CpuShare.Snapshot c0 = CpuShare.now();
             Section s;
             try {
                 s = switch (id) {
@@ -62,7 +63,9 @@ public final class BenchMain {
                 s.note("This section failed: " + e + " -- see the harness output for the stack trace.");
             }
             s.setSeconds((System.nanoTime() - s0) / 1e9);
-            cfg.log.printf("bench: section %s took %.1f s%n", id, s.seconds());
+            s.setCpu(CpuShare.between(c0, CpuShare.now()));
+            cfg.log.printf("bench: section %s took %.1f s; other processes used %.0f%% of the CPUs meanwhile%n", id, s.seconds(),
+                    100 * s.cpu().others());
             report.sections.add(s);
             System.gc();
         }

@@ -18,6 +18,9 @@ import java.util.Map;
  * all samples besides).
  */
 public final class Report {
+    /** Above this share of the CPUs used by other processes in any section, the report says the machine was busy. */
+    static final double BUSY = 0.10;
+
     final Map<String, String> machine;
     final String date;
     final String command;
@@ -52,6 +55,13 @@ public final class Report {
         b.append("Generated ").append(date).append(" by\n\n```sh\n").append(command).append("\n```\n\n");
         b.append("from a clone of the repository (it builds the CLI and this harness, writes a seeded random L7 checkpoint to "
                 + "`bench-out/`, then measures; this run took ").append(Fmt.num(seconds / 60)).append(" min). MB = 10^6 bytes.\n\n");
+        double worst = 0;
+        for (Section s : sections) if (s.cpu() != null && !Double.isNaN(s.cpu().others())) worst = Math.max(worst, s.cpu().others());
+        if (worst > BUSY) {
+            b.append("> **Busy machine**: other processes used up to ").append(Fmt.percent(worst)).append(" of the CPUs during a section "
+                    + "(see each section's footer), so some figures carry their load; rerun `").append(command)
+                    .append("` on a quiet machine for the published numbers.\n\n");
+        }
         b.append("## Machine\n\n| | |\n|---|---|\n");
         machine.forEach((k, v) -> b.append("| ").append(k).append(" | ").append(Fmt.text(v)).append(" |\n"));
         b.append("| load average (1/5/15 min) | at start ").append(loadStart).append("; at end ").append(loadEnd).append(" |\n\n");
@@ -100,7 +110,12 @@ public final class Report {
                 for (String n : s.notes()) b.append("- ").append(n).append('\n');
                 b.append('\n');
             }
-            b.append("_Section time: ").append(Fmt.num(s.seconds())).append(" s._\n\n");
+            b.append("_Section time: ").append(Fmt.num(s.seconds())).append(" s");
+            if (s.cpu() != null && !Double.isNaN(s.cpu().others())) {
+                b.append("; other processes used ").append(Fmt.percent(s.cpu().others())).append(" of the machine's CPU time meanwhile");
+                if (s.cpu().steal() > 0.005) b.append(", the hypervisor stole ").append(Fmt.percent(s.cpu().steal()));
+            }
+            b.append("._\n\n");
         }
         return b.toString();
     }
@@ -121,6 +136,7 @@ public final class Report {
             so.put("id", s.id());
             so.put("title", s.title());
             so.put("seconds", s.seconds());
+            if (s.cpu() != null) so.put("cpu_share_of_other_processes", s.cpu().others());
             so.put("method", s.methodParagraphs());
             List<Object> tables = new ArrayList<>();
             for (Table t : s.tables()) {

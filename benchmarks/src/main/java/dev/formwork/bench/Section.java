@@ -18,6 +18,7 @@ public final class Section {
     private final List<String> notes = new ArrayList<>();
     private final Map<String, Object> extra = new LinkedHashMap<>();
     private double seconds;
+    private CpuShare.Result cpu;
 
     public Section(String id, String title) {
         this.id = id;
@@ -71,5 +72,14 @@ public final class Section {
 
     public void setSeconds(double s) {
         seconds = s;
+    }
+
+    /** The rest of the machine's CPU use while the section ran. */
+    public CpuShare.Result cpu() {
+        return cpu;
+    }
+
+    public void setCpu(CpuShare.Result c) {
+        cpu = c;
     }
 }
