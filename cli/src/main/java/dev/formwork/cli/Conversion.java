@@ -6,7 +6,6 @@ import dev.formwork.exporters.AtomicOutput;
 import dev.formwork.exporters.Digests;
 import dev.formwork.exporters.ExportOptions;
 import dev.formwork.exporters.Exporter;
-import dev.formwork.frontends.LoadedModel;
 import dev.formwork.ir.FormworkException;
 import dev.formwork.ir.Graph;
 import dev.formwork.ir.interp.NdArray;
@@ -34,14 +33,15 @@ final class Conversion {
         }
     }
 
-    private final Graph graph;
+    private final ModelSource source;
     private final ExportOptions options;
     private final PassStep passStep;
     private final boolean checkPasses;
     private final Progress progress;
+    private java.util.Map<String, Integer> sourceOps;
 
-    Conversion(Graph graph, ExportOptions options, String passSelection, boolean checkPasses, long seed, Progress progress) {
-        this.graph = graph;
+    Conversion(ModelSource source, ExportOptions options, String passSelection, boolean checkPasses, long seed, Progress progress) {
+        this.source = source;
         this.options = options;
         this.passStep = new PassStep(passSelection, options.gelu(), seed);
         this.checkPasses = checkPasses;
@@ -51,37 +51,57 @@ final class Conversion {
     /**
      * First every target's pipeline and capability check (so an unsupported node in the last
      * target fails before the first file exists), then each target again, written one at a time.
-     * The graphs of the first round are dropped: passes are deterministic and cheap next to
-     * writing, and holding one rewritten copy of the weights per target would multiply memory.
+     * Only one rewritten graph is alive at a time: the first round's are dropped, and the second
+     * round rebuilds the model per target (deterministic) rather than keep the loaded graph, whose
+     * weights would otherwise stay resident beside every rewritten copy.
      */
     List<Written> run(List<Exporter> exporters, Path outDir) throws IOException {
         List<PassStep.Result> checked = new ArrayList<>();
+        Graph loaded = source.take();
+        sourceOps = loaded.opHistogram();
         Graph only = null; // with a single target its checked graph is the one to write
         for (Exporter e : exporters) {
             progress.start("passes for " + e.target() + (checkPasses ? " (with certificates)" : ""));
-            PassStep.Result r = passStep.run(graph, e.profile(options), checkPasses);
+            PassStep.Result r = passStep.run(loaded, e.profile(options), checkPasses);
             e.check(r.graph(), options);
             if (exporters.size() == 1) only = r.graph();
             checked.add(new PassStep.Result(null, r.pipeline(), r.report()));
         }
         progress.end();
+        loaded = null;
         List<Written> written = new ArrayList<>();
         for (int i = 0; i < exporters.size(); i++) {
             Exporter e = exporters.get(i);
-            Graph rewritten = only != null ? only : passStep.run(graph, e.profile(options), false).graph();
+            if (only == null) progress.start("rebuilding for " + e.target());
+            Graph rewritten = only != null ? only : passStep.runInPlace(source.take(), e.profile(options)).graph();
+            only = null;
             Path dest = outDir.resolve(e.fileName(options.name()));
-            progress.start("writing " + dest.getFileName());
-            try {
-                AtomicOutput.write(dest, tmp -> e.write(rewritten, options, tmp));
-            } catch (IOException ex) {
-                throw new FormworkException(dest + ": cannot write (" + ex.getMessage() + ")");
-            }
-            progress.end();
+            write(e, rewritten, dest);
+            rewritten = null;
             ArtifactInfo info = ArtifactReaders.accepts(dest) ? ArtifactReaders.read(dest) : null;
             written.add(new Written(e.target(), dest, Digests.size(dest), Digests.sha256(dest), info,
                     checked.get(i), isFp16(e.target()), null));
         }
         return written;
+    }
+
+    private void write(Exporter e, Graph rewritten, Path dest) {
+        releaseReplacedWeights();
+        progress.start("writing " + dest.getFileName());
+        try {
+            AtomicOutput.write(dest, tmp -> e.write(rewritten, options, tmp));
+        } catch (IOException ex) {
+            throw new FormworkException(dest + ": cannot write (" + ex.getMessage() + ")");
+        }
+        progress.end();
+    }
+
+    /**
+     * Weights the passes replaced are unreachable now, but their mapped pages stay resident until
+     * a collection runs their cleaners; ask for one before the writer needs the room.
+     */
+    private static void releaseReplacedWeights() {
+        System.gc();
     }
 
     private boolean isFp16(String target) {
@@ -93,8 +113,10 @@ final class Conversion {
     boolean verify(List<Written> written, long seed, PrintWriter out) {
         boolean image = options.coremlInput().equals("image");
         progress.start("reference interpreter on the verification input");
+        Graph graph = source.take();
         NdArray[] tensorRef = Verification.reference(graph, seed);
         NdArray[] imageRef = image ? Verification.imageReference(graph, seed, floats("input_mean"), floats("input_std")) : null;
+        graph = null;
         progress.end();
         boolean all = true;
         for (int i = 0; i < written.size(); i++) {
@@ -135,12 +157,12 @@ final class Conversion {
         return f;
     }
 
-    void writeReport(Path file, LoadedModel model, List<Written> written) throws IOException {
+    void writeReport(Path file, ConvertCommand.ModelInfo model, List<Written> written) throws IOException {
         Map<String, Object> o = Json.obj();
         o.put("model", model.name());
-        o.put("weights", model.randomWeights() ? "random" : model.weightsSha256());
+        o.put("weights", model.weights());
         o.put("formwork_version", options.metadata().get("formwork_version"));
-        o.put("source_ops", graph.opHistogram());
+        o.put("source_ops", sourceOps);
         List<Object> arts = new ArrayList<>();
         for (Written w : written) {
             Map<String, Object> a = Json.obj();

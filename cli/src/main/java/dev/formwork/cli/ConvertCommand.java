@@ -104,6 +104,7 @@ final class ConvertCommand implements Callable<Integer> {
 
         LoadedModel m = modelOptions.load(model, progress, null, null);
         Graph graph = m.graph();
+        ModelSource source = new ModelSource(graph, () -> modelOptions.loadQuietly(model).graph());
         options = options.withName(name != null ? name : m.name())
                 .withMetadata("model", m.name())
                 .withMetadata("weights_sha256", m.weightsSha256())
@@ -113,15 +114,21 @@ final class ConvertCommand implements Callable<Integer> {
         if (labelList != null && labelList.size() != graph.output(0).shape().dim(-1)) {
             throw new FormworkException(labels + ": " + labelList.size() + " labels for " + graph.output(0).shape().dim(-1) + " classes");
         }
-        Conversion conversion = new Conversion(graph, options, passes, checkPasses, modelOptions.seed, progress);
+        ModelInfo info = new ModelInfo(m.name(), m.randomWeights() ? "random" : m.weightsSha256());
+        m = null;
+        graph = null; // the source owns the only reference now
+        Conversion conversion = new Conversion(source, options, passes, checkPasses, modelOptions.seed, progress);
         List<Conversion.Written> written = conversion.run(exporters, out);
         boolean ok = true;
         if (verify) ok = conversion.verify(written, modelOptions.seed, stdout);
         for (Conversion.Written w : written) stdout.println(w.path() + "  " + String.format(Locale.ROOT, "%,d", w.bytes()) + " bytes");
-        if (report != null) conversion.writeReport(report, m, written);
+        if (report != null) conversion.writeReport(report, info, written);
         stdout.flush();
         return ok ? Main.OK : Main.MISMATCH;
     }
+
+    /** What the report says about the source model (kept instead of the model itself). */
+    record ModelInfo(String name, String weights) {}
 
     private static List<Exporter> resolveTargets(List<String> names) {
         LinkedHashSet<String> expanded = new LinkedHashSet<>();

@@ -46,7 +46,17 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        PrintWriter err = new PrintWriter(System.err, true);
+        int code;
+        try {
+            code = execute(args, new PrintWriter(System.out, true), err);
+        } catch (OutOfMemoryError e) {
+            Progress.breakLine(err);
+            err.println("formwork: error: out of memory (" + e.getMessage() + "); give the JVM more with "
+                    + "FORMWORK_JAVA_OPTS=-Xmx<size>, e.g. -Xmx8g");
+            code = INTERNAL;
+        }
+        System.exit(code);
     }
 
     /** Runs the CLI with the given streams and returns the exit code (used by tests too). */

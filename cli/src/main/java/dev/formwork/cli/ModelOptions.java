@@ -24,6 +24,13 @@ final class ModelOptions {
             description = "Input height and width (default: the model's, 224 for the zoo).")
     Integer imageSize;
 
+    private Integer lastBatch, lastSize;
+
+    /** Builds the same model again, silently (after {@link #load}). */
+    LoadedModel loadQuietly(String model) {
+        return Models.load(model, new LoadOptions(lastBatch, lastSize, weights, seed));
+    }
+
     /** Builds the model; warns once when the weights are random. */
     LoadedModel load(String model, Progress progress, Integer batchFromInput, Integer sizeFromInput) {
         int b = batch != null ? batch : batchFromInput != null ? batchFromInput : 1;
@@ -39,6 +46,8 @@ final class ModelOptions {
             progress.warn("no --weights given: using random weights (seed " + seed + ")");
         }
         progress.start("building " + model);
+        lastBatch = b;
+        lastSize = size;
         LoadedModel m = Models.load(model, new LoadOptions(b, size, weights, seed));
         progress.end();
         return m;

@@ -32,9 +32,18 @@ final class PassStep {
         Pipelines.parse(selection); // refuse unknown pass names before any work
     }
 
+    /** On a copy of {@code loaded}, which stays as it was. */
     Result run(Graph loaded, TargetProfile profile, boolean certify) {
+        return runInPlace(loaded.copy(), profile, certify);
+    }
+
+    /** On {@code g} itself (a graph the caller owns and will not reuse), without certificates. */
+    Result runInPlace(Graph g, TargetProfile profile) {
+        return runInPlace(g, profile, false);
+    }
+
+    private Result runInPlace(Graph g, TargetProfile profile, boolean certify) {
         List<String> pipeline = Pipelines.forTarget(selection, profile, gelu);
-        Graph g = loaded.copy();
         PassContext ctx = PassContext.of(profile).withGelu(gelu).withSeed(seed);
         PassReport report = new PassManager().run(g, pipeline, ctx, certify);
         return new Result(g, pipeline, report);

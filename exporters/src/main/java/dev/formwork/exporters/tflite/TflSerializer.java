@@ -29,6 +29,13 @@ final class TflSerializer {
     static final int ALIGN = 16;
     private static final String SIGNATURE = "serving_default";
 
+    private static final FlatBufferBuilder.ByteBufferFactory DIRECT = new FlatBufferBuilder.ByteBufferFactory() {
+        @Override
+        public ByteBuffer newByteBuffer(int capacity) {
+            return ByteBuffer.allocateDirect(capacity).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        }
+    };
+
     private TflSerializer() {}
 
     /** The finished flatbuffer: position at its first byte, limit at its end (a view of the builder's buffer). */
@@ -36,7 +43,9 @@ final class TflSerializer {
         Model.ValidateVersion();
         long estimate = m.constantBytes() + (long) ALIGN * m.buffers.size() + 256L * (m.tensors.size() + m.ops.size()) + (1 << 16);
         if (estimate > Integer.MAX_VALUE - 8) throw new dev.formwork.ir.FormworkException("model too large for a flatbuffer (>2 GB)");
-        FlatBufferBuilder b = new FlatBufferBuilder((int) estimate);
+        // Off-heap: the finished model is one buffer as large as all the weights, which a Java heap
+        // sized for the graph would have to find room for in one piece beside the weights.
+        FlatBufferBuilder b = new FlatBufferBuilder((int) estimate, DIRECT);
 
         int[] buffers = new int[m.buffers.size()];
         for (int i = m.buffers.size() - 1; i >= 0; i--) buffers[i] = buffer(b, m.buffers.get(i));

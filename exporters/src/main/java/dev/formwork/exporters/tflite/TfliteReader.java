@@ -67,11 +67,21 @@ public final class TfliteReader implements ArtifactReader {
             ops.merge(name, 1, Integer::sum);
             macs += macs(name, op, g);
         }
+        // Constants are the tensors no operator writes and the caller does not feed. Deciding that
+        // from the graph, not from each buffer's length, leaves the weight bytes untouched: the
+        // file is mapped, and reading 700 buffer headers spread over it made ~150 MB of an L7
+        // model resident just to count its parameters.
+        java.util.BitSet computed = new java.util.BitSet(g.tensorsLength());
+        for (int i = 0; i < g.operatorsLength(); i++) {
+            Operator op = g.operators(i);
+            for (int k = 0; k < op.outputsLength(); k++) if (op.outputs(k) >= 0) computed.set(op.outputs(k));
+        }
+        for (int i = 0; i < g.inputsLength(); i++) computed.set(g.inputs(i));
         long params = 0;
         for (int i = 0; i < g.tensorsLength(); i++) {
             Tensor t = g.tensors(i);
             boolean isFloat = t.type() == TensorType.FLOAT32 || t.type() == TensorType.FLOAT16;
-            if (isFloat && t.buffer() > 0 && m.buffers((int) t.buffer()).dataLength() > 0) params += shape(t).numel();
+            if (isFloat && t.buffer() > 0 && !computed.get(i)) params += shape(t).numel();
         }
         SignatureDef sig = m.signatureDefsLength() > 0 ? m.signatureDefs(0) : null;
         List<ArtifactInfo.Io> inputs = new ArrayList<>(), outputs = new ArrayList<>();

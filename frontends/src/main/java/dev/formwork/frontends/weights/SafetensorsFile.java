@@ -90,18 +90,16 @@ public final class SafetensorsFile {
             LinkedHashMap<String, Entry> entries = new LinkedHashMap<>();
             Map<String, String> meta = parseHeader(json, where, entries);
             validateLayout(entries, dataSize, where);
+            // One mapping per tensor, not one for the file: a slice keeps its whole mapping alive,
+            // so with a single mapping every weight a pass has replaced would stay resident until
+            // the last one is dropped. Per-tensor mappings are unmapped as their tensors die.
             ByteBuffer data = null;
-            Map<String, ByteBuffer> per = null;
-            if (dataSize <= Integer.MAX_VALUE) {
-                data = ch.map(FileChannel.MapMode.READ_ONLY, dataStart, dataSize).order(ByteOrder.LITTLE_ENDIAN);
-            } else {
-                per = new LinkedHashMap<>();
-                for (Entry e : entries.values()) {
-                    long n = e.end() - e.begin();
-                    if (n > Integer.MAX_VALUE) throw new FormworkException(where + ": key \"" + e.key() + "\": tensor larger than 2 GB");
-                    MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin(), n);
-                    per.put(e.key(), m.order(ByteOrder.LITTLE_ENDIAN));
-                }
+            Map<String, ByteBuffer> per = new LinkedHashMap<>();
+            for (Entry e : entries.values()) {
+                long n = e.end() - e.begin();
+                if (n > Integer.MAX_VALUE) throw new FormworkException(where + ": key \"" + e.key() + "\": tensor larger than 2 GB");
+                MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin(), n);
+                per.put(e.key(), m.order(ByteOrder.LITTLE_ENDIAN));
             }
             return new SafetensorsFile(path, entries, meta, dataStart, data, per);
         } catch (IOException e) {
