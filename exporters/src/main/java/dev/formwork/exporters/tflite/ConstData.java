@@ -67,12 +67,13 @@ final class ConstData {
             out.put(raw);
             return;
         }
-        if (perm == null && stored == source.dtype()) {
+        boolean sameOrder = perm == null || keepsMemoryOrder(source.shape(), perm);
+        if (sameOrder && stored == source.dtype()) {
             out.put(source.data());
             return;
         }
         int n = Math.toIntExact(source.numel());
-        int[] srcIndex = perm == null ? null : PermutedIndex.table(source.shape(), perm);
+        int[] srcIndex = sameOrder ? null : PermutedIndex.table(source.shape(), perm);
         for (int i = 0; i < n; i++) {
             int s = srcIndex == null ? i : srcIndex[i];
             switch (stored) {
@@ -82,6 +83,20 @@ final class ConstData {
                 case INT64 -> out.putLong(source.getLong(s));
             }
         }
+    }
+
+    /**
+     * True when the permutation only moves size-1 axes, so the bytes are already in the target
+     * order (a 1x1 convolution's [O,I,1,1] filter is [O,1,1,I] as stored): a straight copy.
+     */
+    static boolean keepsMemoryOrder(Shape src, int[] perm) {
+        int last = -1;
+        for (int p : perm) {
+            if (src.dim(p) == 1) continue;
+            if (p < last) return false;
+            last = p;
+        }
+        return true;
     }
 
     /** Source element index for every destination element of a permuted copy. */
