@@ -37,9 +37,14 @@ public final class Fp16 {
         long n = t.numel();
         if (t.dtype() == dev.formwork.ir.DType.FLOAT32) {
             java.nio.FloatBuffer b = t.asFloatBuffer();
-            for (int i = 0; i < n; i++) {
-                float v = Math.abs(b.get(i));
-                if (v > MAX && v < 1e38f) return true;
+            float[] chunk = new float[8192];
+            while (b.hasRemaining()) {
+                int k = Math.min(chunk.length, b.remaining());
+                b.get(chunk, 0, k);
+                for (int i = 0; i < k; i++) {
+                    float v = Math.abs(chunk[i]);
+                    if (v > MAX && v < 1e38f) return true;
+                }
             }
         }
         return false;

@@ -87,6 +87,24 @@ public final class WeightBlobs {
             return;
         }
         boolean small = n < Fp16.SMALL;
+        if (e.fp16 && t.dtype() == DType.FLOAT32) {
+            // Bulk path for the common case (fp32 weights stored as fp16): read a chunk of floats
+            // at once and write the halves little-endian, instead of one getFloat per element.
+            java.nio.FloatBuffer src = t.asFloatBuffer();
+            float[] chunk = new float[CHUNK];
+            byte[] bytes = new byte[CHUNK * 2];
+            while (src.hasRemaining()) {
+                int k = Math.min(CHUNK, src.remaining());
+                src.get(chunk, 0, k);
+                for (int j = 0; j < k; j++) {
+                    short h = Fp16.half(chunk[j], small);
+                    bytes[2 * j] = (byte) h;
+                    bytes[2 * j + 1] = (byte) (h >>> 8);
+                }
+                out.write(bytes, 0, 2 * k);
+            }
+            return;
+        }
         int width = e.fp16 ? 2 : 4;
         ByteBuffer buf = ByteBuffer.allocate(CHUNK * width).order(ByteOrder.LITTLE_ENDIAN);
         for (long i = 0; i < n; ) {
