@@ -23,6 +23,14 @@ public final class Half {
 
     public static short fromFloat(float f) {
         int bits = Float.floatToRawIntBits(f);
+        int abs = bits & 0x7fffffff;
+        // Fast path for the values weights take (normal halves that do not overflow): rebias the
+        // exponent and round the mantissa to nearest even in one integer add; a carry into the
+        // exponent is the right result. 0x38800000 = 2^-14, 0x477ff000 = 65520 (rounds to inf).
+        if (abs >= 0x38800000 && abs < 0x477ff000) {
+            int r = abs - 0x38000000 + 0x0fff + ((abs >>> 13) & 1);
+            return (short) (((bits >>> 16) & 0x8000) | (r >>> 13));
+        }
         int sign = (bits >>> 16) & 0x8000;
         int exp = (bits >>> 23) & 0xff;
         int mant = bits & 0x7fffff;
