@@ -53,34 +53,40 @@ final class Conversion {
      * target fails before the first file exists), then each target again, written one at a time.
      * Only one rewritten graph is alive at a time: the first round's are dropped, and the second
      * round rebuilds the model per target (deterministic) rather than keep the loaded graph, whose
-     * weights would otherwise stay resident beside every rewritten copy.
+     * weights would otherwise stay resident beside every rewritten copy. The first target is
+     * checked last and its checked graph is the one written, so it needs no rebuild and no
+     * second graph is ever held.
      */
-    List<Written> run(List<Exporter> exporters, Path outDir) throws IOException {
-        List<PassStep.Result> checked = new ArrayList<>();
+    List<Written> run(List<Exporter> exporters, Path outDir, boolean describe) throws IOException {
+        PassStep.Result[] checked = new PassStep.Result[exporters.size()];
         Graph loaded = source.take();
         sourceOps = loaded.opHistogram();
-        Graph only = null; // with a single target its checked graph is the one to write
-        for (Exporter e : exporters) {
+        Graph first = null;
+        for (int i = exporters.size() - 1; i >= 0; i--) {
+            Exporter e = exporters.get(i);
             progress.start("passes for " + e.target() + (checkPasses ? " (with certificates)" : ""));
             PassStep.Result r = passStep.run(loaded, e.profile(options), checkPasses);
             e.check(r.graph(), options);
-            if (exporters.size() == 1) only = r.graph();
-            checked.add(new PassStep.Result(null, r.pipeline(), r.report()));
+            if (i == 0) first = r.graph();
+            checked[i] = new PassStep.Result(null, r.pipeline(), r.report());
         }
         progress.end();
         loaded = null;
         List<Written> written = new ArrayList<>();
         for (int i = 0; i < exporters.size(); i++) {
             Exporter e = exporters.get(i);
-            if (only == null) progress.start("rebuilding for " + e.target());
-            Graph rewritten = only != null ? only : passStep.runInPlace(source.take(), e.profile(options)).graph();
-            only = null;
+            if (i > 0) progress.start("rebuilding for " + e.target());
+            Graph rewritten = i == 0 ? first : passStep.runInPlace(source.take(), e.profile(options)).graph();
+            first = null;
             Path dest = outDir.resolve(e.fileName(options.name()));
             write(e, rewritten, dest);
             rewritten = null;
-            ArtifactInfo info = ArtifactReaders.accepts(dest) ? ArtifactReaders.read(dest) : null;
-            written.add(new Written(e.target(), dest, Digests.size(dest), Digests.sha256(dest), info,
-                    checked.get(i), isFp16(e.target()), null));
+            // Reading the artifact back and hashing it are for the report only (a second pass over
+            // every written byte); without --report they are skipped.
+            ArtifactInfo info = describe && ArtifactReaders.accepts(dest) ? ArtifactReaders.read(dest) : null;
+            String sha = describe ? Digests.sha256(dest) : null;
+            written.add(new Written(e.target(), dest, Digests.size(dest), sha, info,
+                    checked[i], isFp16(e.target()), null));
         }
         return written;
     }

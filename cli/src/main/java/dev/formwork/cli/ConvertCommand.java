@@ -118,7 +118,7 @@ final class ConvertCommand implements Callable<Integer> {
         m = null;
         graph = null; // the source owns the only reference now
         Conversion conversion = new Conversion(source, options, passes, checkPasses, modelOptions.seed, progress);
-        List<Conversion.Written> written = conversion.run(exporters, out);
+        List<Conversion.Written> written = conversion.run(exporters, out, report != null);
         boolean ok = true;
         if (verify) ok = conversion.verify(written, modelOptions.seed, stdout);
         for (Conversion.Written w : written) stdout.println(w.path() + "  " + String.format(Locale.ROOT, "%,d", w.bytes()) + " bytes");
