@@ -26,9 +26,11 @@ final class ConversionBench {
     private static final Pattern STEP = Pattern.compile("^\\s+(.+?) \\.\\.\\. ([0-9.]+) s$", Pattern.MULTILINE);
 
     private final BenchConfig cfg;
+    private final LauncherFlags.Flags launcher;
 
     ConversionBench(BenchConfig cfg) {
         this.cfg = cfg;
+        this.launcher = LauncherFlags.read(cfg.repo);
     }
 
     /** One configuration's measurements. */
@@ -46,13 +48,14 @@ final class ConversionBench {
 
         s.method("Each row runs `java " + String.join(" ", javaFlags()) + " -jar cli/target/formwork-cli.jar convert " + MODEL
                 + " --weights bench-out/" + weights.getFileName() + " --target T --out bench-out/convert/T` as a child process: the JVM flags "
-                + "are the `./formwork` launcher's (plus `$FORMWORK_JAVA_OPTS` when set) and a GC log. The weights are a seeded random "
+                + "are the `./formwork` launcher's (" + launcher.source() + ", plus `$FORMWORK_JAVA_OPTS` when set) and a GC log. The weights are a seeded random "
                 + "L7 checkpoint written once as a real .safetensors file (" + Fmt.mb(weightBytes) + " MB, timm key names, F32 + I64), "
                 + "so the conversion reads its weights from disk. `all` is onnx, tflite and coreml (Core ML at its default fp16).");
         s.method(warmup + " warm-up run(s), then " + runs + " counted runs per row; median, min and max. Wall time is start to exit of the "
                 + "process (JVM start-up included). Peak RSS is `/proc/<pid>/status` VmHWM polled every " + ProcessMeter.POLL_MS
-                + " ms (the kernel's high-water mark; it includes the memory-mapped weight pages). Peak heap is the largest G1 occupancy "
-                + "in the child's `-Xlog:gc,gc+heap+exit` log (the heap before each collection, or at exit), committed heap beside it.");
+                + " ms (the kernel's high-water mark; it includes the memory-mapped weight pages). Peak heap is the largest heap occupancy "
+                + "in the child's `-Xlog:gc,gc+heap+exit` log (the heap before each collection, or at exit; between collections occupancy "
+                + "only grows), committed heap beside it.");
         s.method("The I/O floor is measured in the harness process right after each row's runs (warm page cache, like the "
                 + "conversions): reading the weight file once through a FileChannel plus writing the row's artifact bytes once to a "
                 + "scratch file, median of 5. Targets: wall <= " + Fmt.num(WALL_LIMIT) + "x the floor; peak RSS <= 2 x weight bytes + "
@@ -145,7 +148,7 @@ final class ConversionBench {
     }
 
     List<String> javaFlags() {
-        List<String> f = new ArrayList<>(List.of("--add-modules", "jdk.incubator.vector", "-Xss8m"));
+        List<String> f = new ArrayList<>(launcher.flags());
         f.addAll(cfg.cliJavaOpts);
         return f;
     }
@@ -220,7 +223,7 @@ final class ConversionBench {
         GcLog g = o.gcs.get(o.gcs.size() / 2);
         return "`--target " + target + "` peak RSS " + Fmt.num(rss.median()) + " MB vs weights " + Fmt.mb(weightBytes) + " MB: largest "
                 + "anonymous RSS " + Fmt.num(anon) + " MB (Java heap, native buffers), largest file-backed RSS " + Fmt.num(file)
-                + " MB (mapped weight pages); G1 peak occupancy " + Fmt.num(heap.median()) + " MB, committed up to "
+                + " MB (mapped weight pages); peak heap occupancy " + Fmt.num(heap.median()) + " MB, committed up to "
                 + Fmt.num(committed.median()) + " MB, " + g.collections() + " collections (" + Fmt.num(g.pauseMs()) + " ms paused).";
     }
 }

@@ -30,4 +30,23 @@ class GcLogTest {
         assertEquals(2048L << 20, g.peakUsedBytes());
         assertEquals(3072L << 20, g.peakCommittedBytes());
     }
+
+    @Test
+    void serialCollectorsExitHeapIsTheSumOfItsGenerations() {
+        String log = """
+                [0.007s][info][gc] Using Serial
+                [1.264s][info][gc] GC(0) Pause Young (Allocation Failure) 99M->65M(365M) 56.723ms
+                [2.050s][info][gc] GC(6) Pause Full (Allocation Failure) 357M->357M(557M) 17.160ms
+                [2.738s][info][gc,heap,exit] Heap
+                [2.738s][info][gc,heap,exit]  def new generation   total 177088K, used 11079K [0x0000000687400000, 0x0000000693420000)
+                [2.738s][info][gc,heap,exit]   eden space 157440K,   7% used [0x0000000687400000, 0x0000000687ed1cf8)
+                [2.738s][info][gc,heap,exit]  tenured generation   total 393460K, used 357863K [0x0000000704d50000, 0x000000071cd8d000)
+                [2.738s][info][gc,heap,exit]    the space 393460K,  85% used [0x0000000704d50000, 0x0000000719741d60)
+                [2.738s][info][gc,heap,exit]  Metaspace       used 11585K, committed 11904K, reserved 1114112K
+                """;
+        GcLog g = GcLog.parse(log);
+        assertEquals((11079L + 357863L) * 1024, g.peakUsedBytes());
+        assertEquals(Math.max(557L << 20, (177088L + 393460L) * 1024), g.peakCommittedBytes());
+        assertEquals(2, g.collections());
+    }
 }
