@@ -91,11 +91,48 @@ public final class Conv2d {
     }
 
     /**
+     * Stride 1: copy the plane into a zero-padded one of width W + pl + pr, then each tap is one
+     * long contiguous multiply-add over the whole padded output grid (rows of width W + pl + pr,
+     * the extra columns discarded), instead of one short range per output row. EfficientFormerV2's
+     * 7x7 and 14x14 maps made the per-row loops too short to vectorise.
+     */
+    static void depthwiseStride1(Geometry g, float[] x, float[] weight, float[] bias, float[] y) {
+        int oh = g.oh(), ow = g.ow(), kh = g.kh(), kw = g.kw(), h = g.h(), w = g.w();
+        int pw = w + g.pl() + g.pr(), ph = h + g.pt() + g.pb();
+        int mult = g.o() / g.groups();
+        int span = (oh - 1) * pw + ow; // last useful element of the padded output grid, plus one
+        Parallel.forRange(g.n() * g.o(), 2, (lo, hi) -> {
+            float[] pad = new float[ph * pw];
+            float[] acc = new float[oh * pw];
+            for (int bo = lo; bo < hi; bo++) {
+                int b = bo / g.o(), o = bo % g.o();
+                int xBase = (b * g.c() + o / mult) * h * w;
+                for (int iy = 0; iy < h; iy++) System.arraycopy(x, xBase + iy * w, pad, (iy + g.pt()) * pw + g.pl(), w);
+                java.util.Arrays.fill(acc, 0, span, bias == null ? 0f : bias[o]);
+                int wBase = o * kh * kw;
+                for (int ky = 0; ky < kh; ky++) {
+                    for (int kx = 0; kx < kw; kx++) {
+                        float wv = weight[wBase + ky * kw + kx];
+                        int off = ky * pw + kx;
+                        for (int i = 0; i < span; i++) acc[i] += wv * pad[off + i];
+                    }
+                }
+                int yBase = bo * oh * ow;
+                for (int oy = 0; oy < oh; oy++) System.arraycopy(acc, oy * pw, y, yBase + oy * ow, ow);
+            }
+        });
+    }
+
+    /**
      * One input channel per group; output channel o reads input channel o / (O / groups).
      * Accumulates tap by tap over whole output rows: for each (ky, kx) the valid output columns
      * form one contiguous range, so the inner loop has no bounds checks and vectorises.
      */
     static void depthwise(Geometry g, float[] x, float[] weight, float[] bias, float[] y) {
+        if (g.sh() == 1 && g.sw() == 1 && g.dh() == 1 && g.dw() == 1) {
+            depthwiseStride1(g, x, weight, bias, y);
+            return;
+        }
         int oh = g.oh(), ow = g.ow(), kh = g.kh(), kw = g.kw();
         int sw = g.sw();
         int mult = g.o() / g.groups();
