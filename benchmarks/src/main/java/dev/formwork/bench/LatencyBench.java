@@ -30,8 +30,11 @@ final class LatencyBench {
     static final List<String> TARGETS = List.of("onnx", "tflite");
     static final List<String> PASSES = List.of("default", "none");
     static final int[] THREADS = {1, 2};
-    /** The ceiling GEMM: x [1, M, K] times W [N, K]^T. Large K and N keep the copies in and out small next to the work. */
-    static final int GEMM_M = 512, GEMM_K = 4096, GEMM_N = 4096;
+    /**
+     * The ceiling GEMMs, {M, K, N}: x [1, M, K] times W [N, K]^T. Large K and N keep the copies
+     * in and out small next to the work; a runtime's ceiling is its best median over the shapes.
+     */
+    static final int[][] GEMMS = {{512, 4096, 4096}, {1024, 2048, 2048}, {2048, 1024, 1024}};
 
     private final BenchConfig cfg;
 
@@ -53,20 +56,21 @@ final class LatencyBench {
                 + "machine load hits both alike; at 2 threads each runs alone, because an idle session's worker threads spin-wait after "
                 + "each run and would take the second core from the one being timed.");
         s.method("GFLOP/s = 2 x MACs / median latency, with the model's MACs as the IR counts them before any pass (the README's "
-                + "figures), so both pass settings are divided into the same work. The ceiling is one Linear layer, x [1," + GEMM_M + ","
-                + GEMM_K + "] times W [" + GEMM_N + "," + GEMM_K + "]^T (" + Fmt.num(2.0 * GEMM_M * GEMM_K * GEMM_N / 1e9) + " GFLOP), built as an IR "
-                + "graph and exported and timed the same way on the same runtime at the same thread count (" + warmGemm + " warm-up runs, then "
-                + runsGemm + " counted).");
+                + "figures), so both pass settings are divided into the same work. The ceiling is one Linear layer, x [1,M,K] times "
+                + "W [N,K]^T, for " + GEMMS.length + " large shapes, each built as an IR graph and exported and timed the same way on the "
+                + "same runtime at the same thread count (" + warmGemm + " warm-up runs, then " + runsGemm + " counted); a runtime's "
+                + "ceiling is its best shape's GFLOP/s.");
 
-        Table ceil = s.table("gemm-ceiling", "Large-GEMM ceiling per runtime")
+        Table ceil = s.table("gemm-ceiling", "Large-GEMM throughput per runtime (the ceiling is each runtime's best shape)")
                 .column("runtime", "runtime")
                 .column("threads", "threads")
+                .column("shape", "x [1,M,K] W [N,K]^T")
                 .column("latency_ms", "GEMM ms (median)", Fmt.median())
                 .column("latency_ms", "min", Fmt.min())
                 .column("latency_ms", "max", Fmt.max())
-                .column("gflops", "GFLOP/s");
+                .column("gflops", "GFLOP/s")
+                .column("ceiling", "ceiling");
         Map<String, Double> ceiling = new LinkedHashMap<>();
-        Graph gemm = gemmGraph();
         for (String target : TARGETS) {
             String why = unavailable(target);
             if (why != null) {
@@ -75,22 +79,35 @@ final class LatencyBench {
                 r.put("threads", "-");
                 r.put("gflops", why);
                 s.note(runtimeName(target) + ": " + why + "; its rows are left out.");
-                continue;
             }
-            Path file = Exports.export(gemm, target, "none", Exports.options(gemm, "gemm", null), cfg.work.resolve("latency"));
-            for (int t : THREADS) {
-                cfg.log.println("bench: latency gemm " + target + " " + t + "t");
-                Stats ms = time(file, t, warmGemm, runsGemm);
-                double gf = 2.0 * gemm.macs() / (ms.median() / 1000) / 1e9;
-                ceiling.put(target + "/" + t, gf);
-                Map<String, Object> r = ceil.row();
-                r.put("runtime", runtimeName(target));
-                r.put("threads", t);
-                r.put("latency_ms", ms);
-                r.put("gflops", gf);
-            }
-            java.nio.file.Files.deleteIfExists(file);
         }
+        for (int[] shape : GEMMS) {
+            Graph gemm = gemmGraph(shape[0], shape[1], shape[2]);
+            for (String target : TARGETS) {
+                if (unavailable(target) != null) continue;
+                Path file = Exports.export(gemm, target, "none", Exports.options(gemm, "gemm", null), cfg.work.resolve("latency"));
+                for (int t : THREADS) {
+                    cfg.log.println("bench: latency gemm " + java.util.Arrays.toString(shape) + " " + target + " " + t + "t");
+                    Stats ms = time(file, t, warmGemm, runsGemm);
+                    double gf = 2.0 * gemm.macs() / (ms.median() / 1000) / 1e9;
+                    ceiling.merge(target + "/" + t, gf, Math::max);
+                    Map<String, Object> r = ceil.row();
+                    r.put("runtime", runtimeName(target));
+                    r.put("threads", t);
+                    r.put("shape", "M=" + shape[0] + " K=" + shape[1] + " N=" + shape[2]);
+                    r.put("key", target + "/" + t);
+                    r.put("latency_ms", ms);
+                    r.put("gflops", gf);
+                }
+                java.nio.file.Files.deleteIfExists(file);
+            }
+        }
+        for (Map<String, Object> r : ceil.rows()) {
+            Object k = r.get("key");
+            if (k != null && r.get("gflops") instanceof Double gf && gf.equals(ceiling.get(k))) r.put("ceiling", "best");
+        }
+        ceil.rows().sort(java.util.Comparator.comparing((Map<String, Object> r) -> String.valueOf(r.get("runtime")))
+                .thenComparing(r -> String.valueOf(r.get("threads"))));
 
         Table t = s.table("latency", "Latency, batch 1")
                 .column("model", "model")
@@ -213,14 +230,14 @@ final class LatencyBench {
     }
 
     /** y = x W^T, x [1,M,K], W [N,K] seeded uniform: M*K*N MACs. */
-    static Graph gemmGraph() {
+    static Graph gemmGraph(int m, int k, int n) {
         Graph g = new Graph("gemm");
-        var x = g.addInput("input", ValueType.f32(1, GEMM_M, GEMM_K));
-        ByteBuffer b = ByteBuffer.allocate(GEMM_N * GEMM_K * 4).order(ByteOrder.LITTLE_ENDIAN);
+        var x = g.addInput("input", ValueType.f32(1, m, k));
+        ByteBuffer b = ByteBuffer.allocate(n * k * 4).order(ByteOrder.LITTLE_ENDIAN);
         SplittableRandom r = new SplittableRandom(7);
-        for (int i = 0; i < GEMM_N * GEMM_K; i++) b.putFloat((float) (r.nextDouble() * 2 - 1) / GEMM_K);
+        for (int i = 0; i < n * k; i++) b.putFloat((float) (r.nextDouble() * 2 - 1) / k);
         b.flip();
-        var w = g.addConstant("weight", Tensor.wrap(dev.formwork.ir.DType.FLOAT32, Shape.of(GEMM_N, GEMM_K), b));
+        var w = g.addConstant("weight", Tensor.wrap(dev.formwork.ir.DType.FLOAT32, Shape.of(n, k), b));
         g.addOutput(g.apply("Linear", "logits", x, w));
         return g;
     }

@@ -31,6 +31,7 @@ public final class MachineInfo {
         m.put("memory", memTotal());
         m.put("os", osRelease() + ", Linux " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         m.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        m.put("harness JVM flags", String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()));
         m.put("onnxruntime", onnxRuntimeVersion());
         m.put("tflite", tfliteVersion());
         m.put("commit", git(repo));
