@@ -67,6 +67,13 @@ final class Conversion {
             progress.start("passes for " + e.target() + (checkPasses ? " (with certificates)" : ""));
             PassStep.Result r = passStep.run(loaded, e.profile(options), checkPasses);
             e.check(r.graph(), options);
+            for (var entry : r.report().passes()) {
+                var approx = entry.result().approximation();
+                if (approx != null) {
+                    progress.note(String.format("  %s for %s: the requested approximation costs max abs %.3g on the verification input (%.3g of max|output|)",
+                            entry.name(), e.target(), approx.maxAbs(), approx.relativeToScale()));
+                }
+            }
             if (i == 0) first = r.graph();
             checked[i] = new PassStep.Result(null, r.pipeline(), r.report());
         }
