@@ -1,19 +1,16 @@
 package dev.formwork.golden.coreml;
 
+import dev.formwork.golden.GoldenData;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.formwork.exporters.ExportOptions;
 import dev.formwork.exporters.coreml.MlProgramExporter;
 import dev.formwork.exporters.coreml.NeuralNetworkExporter;
-import dev.formwork.frontends.LoadOptions;
 import dev.formwork.frontends.LoadedModel;
-import dev.formwork.frontends.Models;
 import dev.formwork.ir.Graph;
 import dev.formwork.ir.interp.Comparison;
-import dev.formwork.ir.interp.NdArray;
-import dev.formwork.ir.io.Npy;
-import dev.formwork.testing.TestData;
 import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -27,34 +24,22 @@ import org.junit.jupiter.api.io.TempDir;
  * BatchNorm, Gather and friends reach the writers) and after the default pipeline.
  */
 class GoldenCasesCoreMlTest {
-    static LoadedModel load(String golden) {
-        Path dir = TestData.golden(golden);
-        int batch = Npy.read(dir.resolve("input.npy")).dim(0);
-        return Models.load(dir.resolve("config.json").toString(),
-                LoadOptions.defaults().withBatch(batch).withWeights(dir.resolve("weights.safetensors")));
-    }
 
-    static NdArray input(String golden) {
-        return Npy.read(TestData.golden(golden).resolve("input.npy"));
-    }
 
-    static NdArray expected(String golden) {
-        return Npy.read(TestData.golden(golden).resolve("expected.npy"));
-    }
 
     @ParameterizedTest(name = "{0} passes={1}")
     @CsvSource({"tiny_v1_64, false, 2e-5", "tiny_v1_64, true, 2e-5", "tiny_v2_64, false, 2e-5", "tiny_v2_64, true, 2e-5",
         "s0_224, false, 5e-5", "s0_224, true, 5e-5"})
     void float32ExportsMatchTheGoldenLogits(String golden, boolean passes, double bound, @TempDir Path dir) throws Exception {
-        LoadedModel m = load(golden);
+        LoadedModel m = GoldenData.load(golden);
         ExportOptions o = CoreMlArtifacts.options(m, CoreMlArtifacts.FP32);
         Graph mil = CoreMlArtifacts.graph(m, new MlProgramExporter(), o, passes);
-        Comparison c = Comparison.of(CoreMlArtifacts.run(CoreMlArtifacts.mlpackage(mil, o, dir, "mil"), input(golden), false), expected(golden));
+        Comparison c = Comparison.of(CoreMlArtifacts.run(CoreMlArtifacts.mlpackage(mil, o, dir, "mil"), GoldenData.input(golden), false), GoldenData.expected(golden));
         System.out.printf("%s passes=%s ML Program fp32: max abs %.3g%n", golden, passes, c.maxAbs());
         assertTrue(c.maxAbs() <= bound, golden + " ML Program fp32: max abs " + c.maxAbs() + " > " + bound);
         assertEquals(c.rows(), c.top1Agree());
         Graph nn = CoreMlArtifacts.graph(m, new NeuralNetworkExporter(), o, passes);
-        Comparison n = Comparison.of(CoreMlArtifacts.run(CoreMlArtifacts.mlmodel(nn, o, dir, "nn"), input(golden), false), expected(golden));
+        Comparison n = Comparison.of(CoreMlArtifacts.run(CoreMlArtifacts.mlmodel(nn, o, dir, "nn"), GoldenData.input(golden), false), GoldenData.expected(golden));
         System.out.printf("%s passes=%s NeuralNetwork: max abs %.3g%n", golden, passes, n.maxAbs());
         assertTrue(n.maxAbs() <= bound, golden + " NeuralNetwork: max abs " + n.maxAbs() + " > " + bound);
         assertEquals(n.rows(), n.top1Agree());
@@ -63,11 +48,11 @@ class GoldenCasesCoreMlTest {
     @ParameterizedTest(name = "{0} passes={1}")
     @CsvSource({"tiny_v1_64, false", "tiny_v2_64, false", "s0_224, false", "s0_224, true"})
     void defaultFp16MlProgramKeepsCosineAndTop1(String golden, boolean passes, @TempDir Path dir) throws Exception {
-        LoadedModel m = load(golden);
+        LoadedModel m = GoldenData.load(golden);
         ExportOptions o = CoreMlArtifacts.options(m, new ExportOptions());
         Graph g = CoreMlArtifacts.graph(m, new MlProgramExporter(), o, passes);
         Path p = CoreMlArtifacts.mlpackage(g, o, dir, "fp16");
-        Comparison c = Comparison.of(CoreMlArtifacts.run(p, input(golden), true), expected(golden));
+        Comparison c = Comparison.of(CoreMlArtifacts.run(p, GoldenData.input(golden), true), GoldenData.expected(golden));
         System.out.printf("%s passes=%s ML Program fp16 (fp16 compute): cosine %.6f, max abs %.3g%n", golden, passes, c.cosine(), c.maxAbs());
         assertTrue(c.cosine() >= 0.999, golden + " fp16 cosine " + c.cosine());
         assertEquals(c.rows(), c.top1Agree(), golden + " fp16 top-1");

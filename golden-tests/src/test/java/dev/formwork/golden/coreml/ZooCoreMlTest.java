@@ -1,8 +1,9 @@
 package dev.formwork.golden.coreml;
 
+import dev.formwork.golden.GoldenData;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.formwork.exporters.ExportOptions;
@@ -11,7 +12,6 @@ import dev.formwork.frontends.LoadedModel;
 import dev.formwork.frontends.Models;
 import dev.formwork.golden.RegressionGolden;
 import dev.formwork.ir.interp.Comparison;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,17 +29,11 @@ class ZooCoreMlTest {
         return Models.zooNames().stream();
     }
 
-    static RegressionGolden golden(String model) throws Exception {
-        try (InputStream in = ZooCoreMlTest.class.getResourceAsStream("/regression/" + model + ".json")) {
-            assertNotNull(in, "regression/" + model + ".json missing");
-            return RegressionGolden.read(in);
-        }
-    }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("zoo")
     void executorMatchesTheRecordedReferenceLogits(String model, @TempDir Path dir) throws Exception {
-        RegressionGolden g = golden(model);
+        RegressionGolden g = GoldenData.regression(model);
         LoadedModel m = Models.load(model, LoadOptions.defaults().withSeed(g.weightsSeed()).withBatch(g.inputShape()[0]));
         assertArrayEquals(g.inputShape(), m.graph().input(0).shape().toArray());
         ExportOptions fp32 = CoreMlArtifacts.options(m, CoreMlArtifacts.FP32);

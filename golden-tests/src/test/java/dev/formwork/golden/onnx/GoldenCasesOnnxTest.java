@@ -1,17 +1,14 @@
 package dev.formwork.golden.onnx;
 
+import dev.formwork.golden.GoldenData;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.formwork.exporters.ExportOptions;
-import dev.formwork.frontends.LoadOptions;
 import dev.formwork.frontends.LoadedModel;
-import dev.formwork.frontends.Models;
 import dev.formwork.ir.interp.Comparison;
-import dev.formwork.ir.interp.NdArray;
-import dev.formwork.ir.io.Npy;
-import dev.formwork.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -25,20 +22,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * bounds: 2e-5 for the tiny cases, 5e-5 for s0_224.
  */
 class GoldenCasesOnnxTest {
-    static LoadedModel load(String golden) {
-        Path dir = TestData.golden(golden);
-        int batch = Npy.read(dir.resolve("input.npy")).dim(0);
-        return Models.load(dir.resolve("config.json").toString(),
-                LoadOptions.defaults().withBatch(batch).withWeights(dir.resolve("weights.safetensors")));
-    }
 
-    static NdArray input(String golden) {
-        return Npy.read(TestData.golden(golden).resolve("input.npy"));
-    }
 
-    static NdArray expected(String golden) {
-        return Npy.read(TestData.golden(golden).resolve("expected.npy"));
-    }
 
     @ParameterizedTest(name = "{0} opset {1}")
     @CsvSource({
@@ -47,20 +32,20 @@ class GoldenCasesOnnxTest {
         "s0_224, 13, 5e-5", "s0_224, 17, 5e-5", "s0_224, 20, 5e-5",
     })
     void ortMatchesTheGoldenLogits(String golden, int opset, double bound, @TempDir Path dir) throws Exception {
-        LoadedModel m = load(golden);
+        LoadedModel m = GoldenData.load(golden);
         Path p = OnnxArtifacts.export(m, OnnxArtifacts.options(m, opset), dir);
-        Comparison c = Comparison.of(OnnxArtifacts.run(p, input(golden)), expected(golden));
+        Comparison c = Comparison.of(OnnxArtifacts.run(p, GoldenData.input(golden)), GoldenData.expected(golden));
         assertTrue(c.maxAbs() <= bound, golden + " opset " + opset + ": max abs " + c.maxAbs() + " > " + bound);
         assertEquals(c.rows(), c.top1Agree());
     }
 
     @Test
     void fp16S0KeepsCosineAndTop1(@TempDir Path dir) throws Exception {
-        LoadedModel m = load("s0_224");
+        LoadedModel m = GoldenData.load("s0_224");
         for (int opset : new int[] {17, 20}) {
             ExportOptions o = OnnxArtifacts.options(m, opset).withPrecision(ExportOptions.Precision.FP16, true);
             Path p = OnnxArtifacts.export(m, o, dir);
-            Comparison c = Comparison.of(OnnxArtifacts.run(p, input("s0_224")), expected("s0_224"));
+            Comparison c = Comparison.of(OnnxArtifacts.run(p, GoldenData.input("s0_224")), GoldenData.expected("s0_224"));
             assertTrue(c.cosine() >= 0.999, "opset " + opset + " fp16 cosine " + c.cosine());
             assertEquals(c.rows(), c.top1Agree(), "fp16 top-1");
             System.out.printf("s0_224 fp16 opset %d: cosine %.6f, max abs %.3g, %d bytes%n", opset, c.cosine(), c.maxAbs(), Files.size(p));
@@ -70,8 +55,8 @@ class GoldenCasesOnnxTest {
     @Test
     void twoExportsOfTheSameModelAreByteIdentical(@TempDir Path dir) throws Exception {
         for (String golden : new String[] {"tiny_v1_64", "s0_224"}) {
-            Path a = OnnxArtifacts.export(load(golden), OnnxArtifacts.options(load(golden), 17), Files.createDirectories(dir.resolve("a")));
-            Path b = OnnxArtifacts.export(load(golden), OnnxArtifacts.options(load(golden), 17), Files.createDirectories(dir.resolve("b")));
+            Path a = OnnxArtifacts.export(GoldenData.load(golden), OnnxArtifacts.options(GoldenData.load(golden), 17), Files.createDirectories(dir.resolve("a")));
+            Path b = OnnxArtifacts.export(GoldenData.load(golden), OnnxArtifacts.options(GoldenData.load(golden), 17), Files.createDirectories(dir.resolve("b")));
             assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b), golden);
         }
     }

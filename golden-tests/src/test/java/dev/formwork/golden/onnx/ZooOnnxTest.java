@@ -1,8 +1,9 @@
 package dev.formwork.golden.onnx;
 
+import dev.formwork.golden.GoldenData;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.formwork.frontends.LoadOptions;
@@ -14,7 +15,6 @@ import dev.formwork.ir.interp.SeededInput;
 import dev.formwork.ir.interp.Comparison;
 import dev.formwork.ir.interp.Interpreter;
 import dev.formwork.ir.interp.NdArray;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -33,17 +33,11 @@ class ZooOnnxTest {
         return Models.zooNames().stream();
     }
 
-    static RegressionGolden golden(String model) throws Exception {
-        try (InputStream in = ZooOnnxTest.class.getResourceAsStream("/regression/" + model + ".json")) {
-            assertNotNull(in, "regression/" + model + ".json missing: record it (golden-tests/README.md)");
-            return RegressionGolden.read(in);
-        }
-    }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("zoo")
     void ortMatchesTheRecordedReferenceLogits(String model, @TempDir Path dir) throws Exception {
-        RegressionGolden g = golden(model);
+        RegressionGolden g = GoldenData.regression(model);
         LoadedModel m = Models.load(model, LoadOptions.defaults().withSeed(g.weightsSeed()).withBatch(g.inputShape()[0]));
         assertArrayEquals(g.inputShape(), m.graph().input(0).shape().toArray());
         Path p = OnnxArtifacts.export(m, OnnxArtifacts.options(m, 17), dir);

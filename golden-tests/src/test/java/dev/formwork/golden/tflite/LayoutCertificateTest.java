@@ -1,5 +1,7 @@
 package dev.formwork.golden.tflite;
 
+import dev.formwork.golden.GoldenData;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,7 +33,7 @@ class LayoutCertificateTest {
 
     static LoadedModel load(String model) {
         if (model.startsWith("efficientformer")) return Models.load(model, LoadOptions.defaults());
-        return TfliteArtifacts.golden(model);
+        return GoldenData.load(model);
     }
 
     @ParameterizedTest(name = "{0} passes {1}")

@@ -2,13 +2,10 @@ package dev.formwork.golden.tflite;
 
 import dev.formwork.exporters.ExportOptions;
 import dev.formwork.exporters.tflite.TfliteExporter;
-import dev.formwork.frontends.LoadOptions;
 import dev.formwork.frontends.LoadedModel;
-import dev.formwork.frontends.Models;
 import dev.formwork.ir.Graph;
 import dev.formwork.ir.Node;
 import dev.formwork.ir.interp.NdArray;
-import dev.formwork.ir.io.Npy;
 import dev.formwork.ir.op.ShapeOps;
 import dev.formwork.passes.PassContext;
 import dev.formwork.passes.PassManager;
@@ -17,7 +14,6 @@ import dev.formwork.passes.TargetProfile;
 import dev.formwork.runtimes.RunOptions;
 import dev.formwork.runtimes.Runtimes;
 import dev.formwork.runtimes.Session;
-import dev.formwork.testing.TestData;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -38,19 +34,8 @@ final class TfliteArtifacts {
 
     private TfliteArtifacts() {}
 
-    static LoadedModel golden(String name) {
-        Path dir = TestData.golden(name);
-        int batch = Npy.read(dir.resolve("input.npy")).dim(0);
-        return Models.load(dir.resolve("config.json").toString(), LoadOptions.defaults().withBatch(batch).withWeights(dir.resolve("weights.safetensors")));
-    }
 
-    static NdArray goldenInput(String name) {
-        return Npy.read(TestData.golden(name).resolve("input.npy"));
-    }
 
-    static NdArray goldenExpected(String name) {
-        return Npy.read(TestData.golden(name).resolve("expected.npy"));
-    }
 
     static ExportOptions options(LoadedModel m) {
         return new ExportOptions().withName(m.name()).withMetadata("model", m.name());

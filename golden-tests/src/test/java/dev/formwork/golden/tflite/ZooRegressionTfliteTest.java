@@ -1,7 +1,6 @@
 package dev.formwork.golden.tflite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.formwork.exporters.ExportOptions;
@@ -9,10 +8,10 @@ import dev.formwork.frontends.LoadOptions;
 import dev.formwork.frontends.LoadedModel;
 import dev.formwork.frontends.Models;
 import dev.formwork.frontends.config.Family;
+import dev.formwork.golden.GoldenData;
 import dev.formwork.golden.RegressionGolden;
 import dev.formwork.ir.Graph;
 import dev.formwork.ir.interp.Comparison;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -34,11 +33,7 @@ class ZooRegressionTfliteTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("zoo")
     void tfliteMatchesTheRecordedReferenceLogits(String model, @TempDir Path dir) throws Exception {
-        RegressionGolden g;
-        try (InputStream in = getClass().getResourceAsStream("/regression/" + model + ".json")) {
-            assertNotNull(in, "regression/" + model + ".json missing");
-            g = RegressionGolden.read(in);
-        }
+        RegressionGolden g = GoldenData.regression(model);
         LoadedModel m = Models.load(model, LoadOptions.defaults().withSeed(g.weightsSeed()).withBatch(g.inputShape()[0]));
         ExportOptions o = TfliteArtifacts.options(m);
         Graph rewritten = TfliteArtifacts.passes(m, "default", o);
