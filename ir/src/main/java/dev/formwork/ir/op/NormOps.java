@@ -79,12 +79,7 @@ public final class NormOps {
         @Override
         public List<ValueType> infer(Node node, List<ValueType> in) {
             Shape x = in.get(0).shape();
-            int axis;
-            try {
-                axis = x.axis((int) node.i("axis"));
-            } catch (IllegalArgumentException e) {
-                throw error(node, e.getMessage());
-            }
+            int axis = axis(node, x, node.i("axis"));
             long inner = x.product(axis, x.rank());
             for (int i = 1; i < 3; i++) {
                 if (in.get(i).shape().numel() != inner) {

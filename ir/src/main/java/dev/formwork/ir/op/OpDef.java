@@ -98,6 +98,18 @@ public abstract class OpDef {
         return new FormworkException("node " + node.name() + " (" + node.opType() + "): " + message);
     }
 
+    /**
+     * {@code axis} (negative counts from the end) normalised against {@code shape}; an axis out
+     * of range is this node's error, as one line.
+     */
+    protected static int axis(Node node, dev.formwork.ir.Shape shape, long axis) {
+        try {
+            return shape.axis((int) axis);
+        } catch (IllegalArgumentException e) {
+            throw error(node, e.getMessage());
+        }
+    }
+
     protected static List<ValueType> one(ValueType t) {
         return List.of(t);
     }

@@ -18,13 +18,7 @@ public final class ReduceOps {
 
     static boolean[] axisMask(Node node, Shape x, long[] axes) {
         boolean[] m = new boolean[x.rank()];
-        for (long a : axes) {
-            try {
-                m[x.axis((int) a)] = true;
-            } catch (IllegalArgumentException e) {
-                throw OpDef.error(node, e.getMessage());
-            }
-        }
+        for (long a : axes) m[OpDef.axis(node, x, a)] = true;
         return m;
     }
 
@@ -95,11 +89,7 @@ public final class ReduceOps {
 
         @Override
         public List<ValueType> infer(Node node, List<ValueType> in) {
-            try {
-                in.get(0).shape().axis((int) node.i("axis"));
-            } catch (IllegalArgumentException e) {
-                throw error(node, e.getMessage());
-            }
+            axis(node, in.get(0).shape(), node.i("axis"));
             return one(in.get(0));
         }
 

@@ -72,13 +72,7 @@ public final class ShapeOps {
         }
 
         static Shape out(Node node, Shape x) {
-            int s, e;
-            try {
-                s = x.axis((int) node.i("start"));
-                e = x.axis((int) node.i("end"));
-            } catch (IllegalArgumentException ex) {
-                throw error(node, ex.getMessage());
-            }
+            int s = axis(node, x, node.i("start")), e = axis(node, x, node.i("end"));
             if (e < s) throw error(node, "end before start");
             int[] d = new int[x.rank() - (e - s)];
             int k = 0;
@@ -194,12 +188,7 @@ public final class ShapeOps {
         @Override
         public List<ValueType> infer(Node node, List<ValueType> in) {
             Shape x = in.get(0).shape();
-            int axis;
-            try {
-                axis = x.axis((int) node.i("axis"));
-            } catch (IllegalArgumentException e) {
-                throw error(node, e.getMessage());
-            }
+            int axis = axis(node, x, node.i("axis"));
             long[] sizes = node.ints("split");
             long total = 0;
             List<ValueType> out = new ArrayList<>();
@@ -291,12 +280,7 @@ public final class ShapeOps {
             }
             Shape out = x;
             for (int i = 0; i < axes.length; i++) {
-                int a;
-                try {
-                    a = x.axis((int) axes[i]);
-                } catch (IllegalArgumentException e) {
-                    throw error(node, e.getMessage());
-                }
+                int a = axis(node, x, axes[i]);
                 if (steps[i] == 0) throw error(node, "step 0");
                 out = out.withDim(a, range(starts[i], ends[i], steps[i], x.dim(a))[3]);
             }
@@ -329,12 +313,7 @@ public final class ShapeOps {
         @Override
         public List<ValueType> infer(Node node, List<ValueType> in) {
             Shape first = in.get(0).shape();
-            int axis;
-            try {
-                axis = first.axis((int) node.i("axis"));
-            } catch (IllegalArgumentException e) {
-                throw error(node, e.getMessage());
-            }
+            int axis = axis(node, first, node.i("axis"));
             int total = 0;
             for (ValueType t : in) {
                 Shape s = t.shape();
@@ -420,12 +399,7 @@ public final class ShapeOps {
         public List<ValueType> infer(Node node, List<ValueType> in) {
             Shape d = in.get(0).shape(), idx = in.get(1).shape();
             if (in.get(1).dtype() != DType.INT64 && in.get(1).dtype() != DType.INT32) throw error(node, "indices must be integers");
-            int axis;
-            try {
-                axis = d.axis((int) node.i("axis"));
-            } catch (IllegalArgumentException e) {
-                throw error(node, e.getMessage());
-            }
+            int axis = axis(node, d, node.i("axis"));
             int[] out = new int[d.rank() - 1 + idx.rank()];
             int k = 0;
             for (int i = 0; i < axis; i++) out[k++] = d.dim(i);
