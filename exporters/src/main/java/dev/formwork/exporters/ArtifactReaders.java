@@ -14,6 +14,7 @@ public final class ArtifactReaders {
         ALL.add(new dev.formwork.exporters.onnx.OnnxReader());
         ALL.add(new dev.formwork.exporters.tflite.TfliteReader());
         ALL.add(new dev.formwork.exporters.coreml.CoreMlReader());
+        ALL.add(new dev.formwork.exporters.savedmodel.SavedModelReader());
     }
 
     private ArtifactReaders() {}
@@ -25,6 +26,6 @@ public final class ArtifactReaders {
 
     public static ArtifactInfo read(Path p) {
         for (ArtifactReader r : ALL) if (r.accepts(p)) return r.read(p);
-        throw new FormworkException(p + ": not an artifact Formwork can read (expected .onnx, .tflite, .mlpackage or .mlmodel)");
+        throw new FormworkException(p + ": not an artifact Formwork can read (expected .onnx, .tflite, .mlpackage, .mlmodel or .savedmodel)");
     }
 }

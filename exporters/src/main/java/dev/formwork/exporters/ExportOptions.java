@@ -17,6 +17,7 @@ public final class ExportOptions {
     private int onnxOpset = 17;
     private String gelu; // null: the target's default (exact, native where available)
     private String tfliteInput = "nhwc";
+    private String tfInput = "nhwc";
     private int coremlMinIos = 16;
     private String coremlInput = "array";
     private List<String> labels;
@@ -32,6 +33,7 @@ public final class ExportOptions {
         o.onnxOpset = onnxOpset;
         o.gelu = gelu;
         o.tfliteInput = tfliteInput;
+        o.tfInput = tfInput;
         o.coremlMinIos = coremlMinIos;
         o.coremlInput = coremlInput;
         o.labels = labels;
@@ -96,6 +98,17 @@ public final class ExportOptions {
     public ExportOptions withTfliteInput(String v) {
         ExportOptions o = copy();
         o.tfliteInput = v;
+        return o;
+    }
+
+    /** SavedModel interface layout: "nhwc" (default) or "nchw". */
+    public String tfInput() {
+        return tfInput;
+    }
+
+    public ExportOptions withTfInput(String v) {
+        ExportOptions o = copy();
+        o.tfInput = v;
         return o;
     }
 

@@ -15,6 +15,7 @@ public final class Exporters {
         add(new dev.formwork.exporters.tflite.TfliteExporter());
         add(new dev.formwork.exporters.coreml.MlProgramExporter());
         add(new dev.formwork.exporters.coreml.NeuralNetworkExporter());
+        add(new dev.formwork.exporters.savedmodel.SavedModelExporter());
     }
 
     private Exporters() {}

@@ -1,0 +1,104 @@
+package dev.formwork.exporters.savedmodel;
+
+import com.google.protobuf.CodedOutputStream;
+import dev.formwork.exporters.ExportOptions;
+import dev.formwork.ir.Graph;
+import dev.formwork.ir.Node;
+import dev.formwork.ir.Tensor;
+import dev.formwork.ir.Value;
+import dev.formwork.ir.interp.NdArray;
+import dev.formwork.proto.tensorflow.SavedModelProto.DataType;
+import dev.formwork.proto.tensorflow.SavedModelProto.GraphDef;
+import dev.formwork.proto.tensorflow.SavedModelProto.MetaGraphDef;
+import dev.formwork.proto.tensorflow.SavedModelProto.SavedModel;
+import dev.formwork.proto.tensorflow.SavedModelProto.SignatureDef;
+import dev.formwork.proto.tensorflow.SavedModelProto.TensorInfo;
+import dev.formwork.proto.tensorflow.SavedModelProto.VersionDef;
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * Lowers an NHWC-laid-out graph through the table, in graph order, into a GraphDef with a
+ * Placeholder {@code input} and an Identity {@code logits}, and wraps it in the one
+ * MetaGraphDef (tag {@code serve}, signature {@code serving_default}) of a SavedModel.
+ */
+final class SavedModelWriter {
+    /** The serving tag and signature TensorFlow Serving and SavedModelBundle look for. */
+    static final String TAG = "serve", SIGNATURE = "serving_default", METHOD = "tensorflow/serving/predict";
+    /** GraphDef version of TensorFlow 2.18 (the runtime the tests run); every op written predates it. */
+    static final int GRAPH_DEF_VERSION = 1994;
+    static final String TENSORFLOW_VERSION = "2.18.0";
+
+    private SavedModelWriter() {}
+
+    /** Refuses, naming the node, anything the writers cannot write. */
+    static void check(Graph g, ExportOptions o) {
+        for (Node n : g.nodes()) {
+            OpWriter w = Writers.get(n.opType());
+            if (w == null) {
+                if (foldable(n)) continue;
+                throw TfGraph.refuse(n, "no TensorFlow lowering for " + n.opType());
+            }
+            w.check(n, o);
+        }
+        if (g.inputs().size() != 1 || g.outputs().isEmpty()) {
+            throw new dev.formwork.ir.FormworkException("graph " + g.name() + ": savedmodel writes one input and the first output (logits)");
+        }
+    }
+
+    static SavedModel build(Graph g, ExportOptions o) {
+        TfGraph tg = new TfGraph(g, o);
+        Value in = g.input(0);
+        tg.reserve(TfGraph.INPUT);
+        tg.nodes.add(dev.formwork.proto.tensorflow.SavedModelProto.NodeDef.newBuilder().setName(TfGraph.INPUT).setOp("Placeholder")
+                .putAllAttr(TfAttrs.of().type("dtype", DataType.DT_FLOAT).shape("shape", in.shape()).map).build());
+        tg.bind(in, TfGraph.INPUT);
+        for (Node n : g.nodes()) {
+            OpWriter w = Writers.get(n.opType());
+            if (foldable(n)) fold(n, tg);
+            else if (w == null) throw TfGraph.refuse(n, "no TensorFlow lowering for " + n.opType());
+            else w.write(n, tg);
+        }
+        Value out = g.output(0);
+        tg.nodes.add(dev.formwork.proto.tensorflow.SavedModelProto.NodeDef.newBuilder().setName(TfGraph.OUTPUT).setOp("Identity")
+                .addInput(tg.tensor(out)).putAllAttr(TfAttrs.floatT().map).build());
+        GraphDef graphDef = GraphDef.newBuilder().addAllNode(tg.nodes).setVersions(VersionDef.newBuilder().setProducer(GRAPH_DEF_VERSION)).build();
+        SignatureDef sig = SignatureDef.newBuilder().setMethodName(METHOD)
+                .putInputs(TfGraph.INPUT, info(TfGraph.INPUT, in))
+                .putOutputs(TfGraph.OUTPUT, info(TfGraph.OUTPUT, out)).build();
+        MetaGraphDef meta = MetaGraphDef.newBuilder()
+                .setMetaInfoDef(MetaGraphDef.MetaInfoDef.newBuilder().addTags(TAG).setTensorflowVersion(TENSORFLOW_VERSION))
+                .setGraphDef(graphDef).putSignatureDef(SIGNATURE, sig).build();
+        return SavedModel.newBuilder().setSavedModelSchemaVersion(1).addMetaGraphs(meta).build();
+    }
+
+    /** Deterministic serialization (sorted map entries), streamed: the weights are not copied again. */
+    static void serialize(SavedModel m, OutputStream out) throws IOException {
+        CodedOutputStream cos = CodedOutputStream.newInstance(out, 1 << 16);
+        cos.useDeterministicSerialization();
+        m.writeTo(cos);
+        cos.flush();
+    }
+
+    private static TensorInfo info(String node, Value v) {
+        return TensorInfo.newBuilder().setName(node + ":0").setDtype(DataType.DT_FLOAT).setTensorShape(TfAttrs.shapeProto(v.shape())).build();
+    }
+
+    /** A node over constants only (the attention-bias Gather, an unfolded Constant). */
+    static boolean foldable(Node n) {
+        for (Value v : n.inputs()) if (!v.isConstant()) return false;
+        return true;
+    }
+
+    /** Evaluates such a node with its reference kernel and writes the result as constants. */
+    private static void fold(Node n, TfGraph g) {
+        NdArray[] args = new NdArray[n.inputCount()];
+        for (int i = 0; i < args.length; i++) args[i] = NdArray.fromTensor(n.input(i).constant());
+        NdArray[] res = n.op().compute(n, args);
+        for (int i = 0; i < res.length; i++) {
+            Value out = n.output(i);
+            Tensor t = res[i].toTensor();
+            g.bind(out, g.constant(out.name(), t.dtype() == out.dtype() ? t : t.cast(out.dtype())));
+        }
+    }
+}
