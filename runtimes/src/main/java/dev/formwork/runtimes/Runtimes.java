@@ -14,13 +14,14 @@ public final class Runtimes {
         ALL.add(new dev.formwork.runtimes.onnx.OnnxRuntimeAdapter());
         ALL.add(new dev.formwork.runtimes.tflite.TfliteRuntimeAdapter());
         ALL.add(new dev.formwork.runtimes.coreml.CoreMlRuntime());
+        ALL.add(new dev.formwork.runtimes.tensorflow.SavedModelRuntime());
     }
 
     private Runtimes() {}
 
     public static ArtifactRuntime forArtifact(Path artifact) {
         for (ArtifactRuntime r : ALL) if (r.accepts(artifact)) return r;
-        throw new FormworkException(artifact + ": no runtime for this kind of file (expected .onnx, .tflite, .mlpackage or .mlmodel)");
+        throw new FormworkException(artifact + ": no runtime for this kind of file (expected .onnx, .tflite, .mlpackage, .mlmodel or .savedmodel)");
     }
 
     public static boolean isArtifact(Path p) {
