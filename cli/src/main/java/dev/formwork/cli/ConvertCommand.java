@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Converts MODEL into deployable artifacts:",
             "  onnx -> NAME.onnx   tflite -> NAME.tflite   coreml -> NAME.mlpackage (ML Program)",
-            "  coreml-nn -> NAME.mlmodel (NeuralNetwork, iOS 13/14)   all = onnx, tflite, coreml",
+            "  coreml-nn -> NAME.mlmodel (NeuralNetwork, iOS 13/14)   savedmodel -> NAME.savedmodel/ (TensorFlow)",
+            "  all = onnx, tflite, coreml",
             "Each artifact is written under a temporary name and renamed when complete.",
         })
 final class ConvertCommand implements Callable<Integer> {
@@ -35,7 +36,7 @@ final class ConvertCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--target", required = true, split = ",", paramLabel = "T",
-            description = "One or more of onnx, tflite, coreml, coreml-nn, all (comma-separated).")
+            description = "One or more of onnx, tflite, coreml, coreml-nn, savedmodel, all (comma-separated).")
     List<String> targets;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (created if missing).")
@@ -65,6 +66,10 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--tflite-input", paramLabel = "LAYOUT", defaultValue = "nhwc",
             description = "TFLite input layout: nhwc (default) or nchw (one leading transpose).")
     String tfliteInput;
+
+    @Option(names = "--tf-input", paramLabel = "LAYOUT", defaultValue = "nhwc",
+            description = "SavedModel input layout: nhwc (default) or nchw (one leading transpose).")
+    String tfInput;
 
     @Option(names = "--min-ios", paramLabel = "N", defaultValue = "16", description = "Core ML deployment target: 15, 16, 17 or 18 (default ${DEFAULT-VALUE}).")
     int minIos;
@@ -163,6 +168,10 @@ final class ConvertCommand implements Callable<Integer> {
             throw new FormworkException("--tflite-input must be nhwc or nchw, got " + tfliteInput);
         }
         o = o.withTfliteInput(tfliteInput);
+        if (!tfInput.equals("nhwc") && !tfInput.equals("nchw")) {
+            throw new FormworkException("--tf-input must be nhwc or nchw, got " + tfInput);
+        }
+        o = o.withTfInput(tfInput);
         if (minIos < 13 || minIos > 18) throw new FormworkException("--min-ios must be 13..18 (15..18 for ML Program), got " + minIos);
         o = o.withCoremlMinIos(minIos);
         if (!coremlInput.equals("array") && !coremlInput.equals("image")) {

@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = {
             "Shows parameters, MACs, the op histogram and the inputs/outputs of a model, an exported artifact",
-            "(.onnx, .tflite, .mlpackage, .mlmodel) or a weights file (.safetensors).",
+            "(.onnx, .tflite, .mlpackage, .mlmodel, .savedmodel) or a weights file (.safetensors).",
         })
 final class InspectCommand implements Callable<Integer> {
     @Parameters(paramLabel = "ARTIFACT_OR_MODEL_OR_WEIGHTS", description = "Zoo name, config .json, artifact or .safetensors.")

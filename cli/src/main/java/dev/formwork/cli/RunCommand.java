@@ -17,8 +17,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {
             "Runs an artifact on its runtime (.onnx on ONNX Runtime, .tflite on the TensorFlow Lite interpreter,",
-            ".mlpackage/.mlmodel on Formwork's Core ML executor) or a MODEL on the reference interpreter,",
-            "and writes its first output (the logits) as .npy. TFLite exports take NHWC input unless exported otherwise.",
+            ".mlpackage/.mlmodel on Formwork's Core ML executor, .savedmodel on TensorFlow Java) or a MODEL on the",
+            "reference interpreter, and writes its first output (the logits) as .npy. TFLite and SavedModel exports",
+            "take NHWC input unless exported otherwise.",
         })
 final class RunCommand implements Callable<Integer> {
     @Parameters(paramLabel = "ARTIFACT_OR_MODEL")
