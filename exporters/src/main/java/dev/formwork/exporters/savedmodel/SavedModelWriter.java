@@ -10,6 +10,7 @@ import dev.formwork.ir.interp.NdArray;
 import dev.formwork.proto.tensorflow.SavedModelProto.DataType;
 import dev.formwork.proto.tensorflow.SavedModelProto.GraphDef;
 import dev.formwork.proto.tensorflow.SavedModelProto.MetaGraphDef;
+import dev.formwork.proto.tensorflow.SavedModelProto.NodeDef;
 import dev.formwork.proto.tensorflow.SavedModelProto.SavedModel;
 import dev.formwork.proto.tensorflow.SavedModelProto.SignatureDef;
 import dev.formwork.proto.tensorflow.SavedModelProto.TensorInfo;
@@ -19,7 +20,8 @@ import java.io.OutputStream;
 
 /**
  * Lowers an NHWC-laid-out graph through the table, in graph order, into a GraphDef with a
- * Placeholder {@code input} and an Identity {@code logits}, and wraps it in the one
+ * Placeholder {@code input} and an Identity {@code logits} (further inputs and outputs, which
+ * only test graphs have, are {@code input_k} / {@code output_k}), and wraps it in the one
  * MetaGraphDef (tag {@code serve}, signature {@code serving_default}) of a SavedModel.
  */
 final class SavedModelWriter {
@@ -41,34 +43,37 @@ final class SavedModelWriter {
             }
             w.check(n, o);
         }
-        if (g.inputs().size() != 1 || g.outputs().isEmpty()) {
-            throw new dev.formwork.ir.FormworkException("graph " + g.name() + ": savedmodel writes one input and the first output (logits)");
-        }
+        if (g.outputs().isEmpty()) throw new dev.formwork.ir.FormworkException("graph " + g.name() + " has no outputs");
     }
 
     static SavedModel build(Graph g, ExportOptions o) {
         TfGraph tg = new TfGraph(g, o);
-        Value in = g.input(0);
-        tg.reserve(TfGraph.INPUT);
-        tg.nodes.add(dev.formwork.proto.tensorflow.SavedModelProto.NodeDef.newBuilder().setName(TfGraph.INPUT).setOp("Placeholder")
-                .putAllAttr(TfAttrs.of().type("dtype", DataType.DT_FLOAT).shape("shape", in.shape()).map).build());
-        tg.bind(in, TfGraph.INPUT);
+        SignatureDef.Builder sig = SignatureDef.newBuilder().setMethodName(METHOD);
+        for (int i = 0; i < g.inputs().size(); i++) {
+            Value in = g.input(i);
+            String name = i == 0 ? TfGraph.INPUT : TfGraph.INPUT + "_" + i;
+            tg.reserve(name);
+            tg.nodes.add(NodeDef.newBuilder().setName(name).setOp("Placeholder")
+                    .putAllAttr(TfAttrs.of().type("dtype", DataType.DT_FLOAT).shape("shape", in.shape()).map).build());
+            tg.bind(in, name);
+            sig.putInputs(name, info(name, in));
+        }
         for (Node n : g.nodes()) {
             OpWriter w = Writers.get(n.opType());
             if (foldable(n)) fold(n, tg);
             else if (w == null) throw TfGraph.refuse(n, "no TensorFlow lowering for " + n.opType());
             else w.write(n, tg);
         }
-        Value out = g.output(0);
-        tg.nodes.add(dev.formwork.proto.tensorflow.SavedModelProto.NodeDef.newBuilder().setName(TfGraph.OUTPUT).setOp("Identity")
-                .addInput(tg.tensor(out)).putAllAttr(TfAttrs.floatT().map).build());
+        for (int i = 0; i < g.outputs().size(); i++) {
+            Value out = g.output(i);
+            String name = i == 0 ? TfGraph.OUTPUT : "output_" + i;
+            tg.nodes.add(NodeDef.newBuilder().setName(name).setOp("Identity").addInput(tg.tensor(out)).putAllAttr(TfAttrs.floatT().map).build());
+            sig.putOutputs(name, info(name, out));
+        }
         GraphDef graphDef = GraphDef.newBuilder().addAllNode(tg.nodes).setVersions(VersionDef.newBuilder().setProducer(GRAPH_DEF_VERSION)).build();
-        SignatureDef sig = SignatureDef.newBuilder().setMethodName(METHOD)
-                .putInputs(TfGraph.INPUT, info(TfGraph.INPUT, in))
-                .putOutputs(TfGraph.OUTPUT, info(TfGraph.OUTPUT, out)).build();
         MetaGraphDef meta = MetaGraphDef.newBuilder()
                 .setMetaInfoDef(MetaGraphDef.MetaInfoDef.newBuilder().addTags(TAG).setTensorflowVersion(TENSORFLOW_VERSION))
-                .setGraphDef(graphDef).putSignatureDef(SIGNATURE, sig).build();
+                .setGraphDef(graphDef).putSignatureDef(SIGNATURE, sig.build()).build();
         return SavedModel.newBuilder().setSavedModelSchemaVersion(1).addMetaGraphs(meta).build();
     }
 

@@ -54,6 +54,7 @@ final class TfGraph {
         this.options = options;
         this.fp16 = options.precision() == ExportOptions.Precision.FP16;
         names.add(OUTPUT);
+        for (int i = 1; i < graph.outputs().size(); i++) names.add("output_" + i);
         for (Node n : graph.nodes()) if (LayoutReport.isAdjMarker(graph, n)) adjMarkers.put(n, true);
     }
 
