@@ -11,7 +11,7 @@ import java.time.format.DateTimeFormatter;
 /**
  * The benchmark harness behind {@code ./bench}: runs the selected sections in order and writes
  * BENCHMARKS.md and benchmarks.json. Options: {@code --quick}, {@code --sections
- * conversion,passes,latency,engines}, {@code --repo DIR}, {@code --cli-jar JAR}, {@code --work DIR}
+ * conversion,passes,latency,engines,savedmodel}, {@code --repo DIR}, {@code --cli-jar JAR}, {@code --work DIR}
  * (scratch, default bench-out/), {@code --out DIR} (default the repository root),
  * {@code --command TEXT} (the command line recorded in the report). Must run with
  * {@code --add-modules jdk.incubator.vector}: the engines section times the interpreter's
@@ -52,6 +52,7 @@ public final class BenchMain {
                     case "passes" -> new PassBench(cfg).run();
                     case "latency" -> new LatencyBench(cfg).run();
                     case "engines" -> new EngineBench(cfg).run();
+                    case "savedmodel" -> new SavedModelBench(cfg).run();
                     default -> throw new IllegalStateException(id);
                 };
             } catch (Exception | OutOfMemoryError e) {
