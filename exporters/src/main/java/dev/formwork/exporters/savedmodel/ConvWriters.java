@@ -45,6 +45,7 @@ final class ConvWriters {
                 String filter = g.constantPermuted(w, new int[] {2, 3, 0, 1}, Shape.of(kh, kw, cin, o / cin), "/hwim");
                 conv = g.op("DepthwiseConv2dNative", n.name() + "/conv", a, in, filter);
             }
+            g.shape(conv, ys);
             if (n.inputCount() > 2) g.emit(n, "BiasAdd", TfAttrs.floatT().s("data_format", "NHWC"), conv, g.tensor(n.input(2)));
             else g.bind(n.output(), conv);
         }

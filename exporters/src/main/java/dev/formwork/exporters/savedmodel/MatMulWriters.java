@@ -47,6 +47,7 @@ final class MatMulWriters {
             String mm = matrix
                     ? g.op("MatMul", n.name() + "/matmul", TfAttrs.floatT().b("transpose_a", false).b("transpose_b", true), x, w)
                     : g.op("BatchMatMulV2", n.name() + "/matmul", TfAttrs.floatT().b("adj_x", false).b("adj_y", true), x, w);
+            g.shape(mm, n.output().shape());
             if (n.inputCount() > 2) g.emit(n, "BiasAdd", TfAttrs.floatT().s("data_format", "NHWC"), mm, g.tensor(n.input(2)));
             else g.bind(n.output(), mm);
         }

@@ -29,9 +29,9 @@ import java.util.TreeMap;
 /**
  * Reads a {@code .savedmodel} folder back for {@code inspect}: the {@code serve} meta graph's op
  * histogram (NodeDef op names), the {@code serving_default} signature's inputs and outputs,
- * parameters (elements of floating-point Const nodes) and details (tags, signature, method,
- * GraphDef producer version, whether weights live in variables/). MACs are not reported: a
- * GraphDef carries no intermediate shapes.
+ * parameters (elements of floating-point Const nodes), MACs of the convolutions and matrix
+ * products ({@link GraphMacs}, from the {@code _output_shapes} the writer records) and details
+ * (tags, signature, method, GraphDef producer version, whether weights live in variables/).
  */
 public final class SavedModelReader implements ArtifactReader {
     @Override
@@ -67,7 +67,7 @@ public final class SavedModelReader implements ArtifactReader {
         details.put("graph_def_producer", String.valueOf(mg.getGraphDef().getVersions().getProducer()));
         details.put("nodes", String.valueOf(mg.getGraphDef().getNodeCount()));
         details.put("weights", Files.isRegularFile(artifact.resolve(SavedModelExporter.VARIABLES_DIR).resolve("variables.index")) ? "variables" : "constants");
-        return new ArtifactInfo("savedmodel", params, -1, ops, ios(sig.getInputsMap(), pb), ios(sig.getOutputsMap(), pb), details);
+        return new ArtifactInfo("savedmodel", params, GraphMacs.of(mg.getGraphDef()), ops, ios(sig.getInputsMap(), pb), ios(sig.getOutputsMap(), pb), details);
     }
 
     private static MetaGraphDef serve(SavedModel sm, Path pb) {

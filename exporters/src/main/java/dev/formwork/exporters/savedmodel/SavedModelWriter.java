@@ -70,7 +70,7 @@ final class SavedModelWriter {
             tg.nodes.add(NodeDef.newBuilder().setName(name).setOp("Identity").addInput(tg.tensor(out)).putAllAttr(TfAttrs.floatT().map).build());
             sig.putOutputs(name, info(name, out));
         }
-        GraphDef graphDef = GraphDef.newBuilder().addAllNode(tg.nodes).setVersions(VersionDef.newBuilder().setProducer(GRAPH_DEF_VERSION)).build();
+        GraphDef graphDef = GraphDef.newBuilder().addAllNode(tg.finish()).setVersions(VersionDef.newBuilder().setProducer(GRAPH_DEF_VERSION)).build();
         MetaGraphDef meta = MetaGraphDef.newBuilder()
                 .setMetaInfoDef(MetaGraphDef.MetaInfoDef.newBuilder().addTags(TAG).setTensorflowVersion(TENSORFLOW_VERSION))
                 .setGraphDef(graphDef).putSignatureDef(SIGNATURE, sig.build()).build();

@@ -48,6 +48,7 @@ final class TfGraph {
     private final Map<String, String> derived = new HashMap<>();
     private final Set<String> names = new HashSet<>();
     private final IdentityHashMap<Node, Boolean> adjMarkers = new IdentityHashMap<>();
+    private final Map<String, Shape> shapes = new HashMap<>();
 
     TfGraph(Graph graph, ExportOptions options) {
         this.graph = graph;
@@ -77,6 +78,27 @@ final class TfGraph {
     void bind(Value v, String ref) {
         if (tensors.containsKey(v)) throw new IllegalStateException("value " + v.name() + " written twice");
         tensors.put(v, ref);
+        shape(ref, v.shape());
+    }
+
+    /** Records the shape of tensor {@code ref} for its node's {@code _output_shapes}. */
+    void shape(String ref, Shape s) {
+        shapes.put(ref.indexOf(':') < 0 ? ref + ":0" : ref, s);
+    }
+
+    /**
+     * The nodes with {@code _output_shapes} (TensorFlow's attribute for tools, ignored by the
+     * runtime) on every node whose outputs carry an IR value, so that {@code inspect} can count
+     * MACs from the file alone.
+     */
+    List<NodeDef> finish() {
+        List<NodeDef> out = new ArrayList<>(nodes.size());
+        for (NodeDef n : nodes) {
+            AttrValue.ListValue.Builder l = AttrValue.ListValue.newBuilder();
+            for (int k = 0; shapes.containsKey(n.getName() + ":" + k); k++) l.addShape(TfAttrs.shapeProto(shapes.get(n.getName() + ":" + k)));
+            out.add(l.getShapeCount() == 0 || n.getOp().equals("Const") ? n : n.toBuilder().putAttr("_output_shapes", AttrValue.newBuilder().setList(l).build()).build());
+        }
+        return out;
     }
 
     /** Appends a node named after {@code hint} (made unique) and returns its name, which is its output 0. */

@@ -41,8 +41,9 @@ class ZooSavedModelTest {
         Path p = SavedModelArtifacts.export(g, o, dir);
         Comparison c = Comparison.of(SavedModelArtifacts.run(p, golden.input(), 1), golden.expected());
         var info = new SavedModelReader().read(p);
-        System.out.printf("savedmodel L1: max abs %.3g of max|ref| %.3g; %,d bytes; %,d params; ops %s%n", c.maxAbs(), c.maxAbsReference(),
-                Digests.size(p), info.params(), info.ops());
+        System.out.printf("savedmodel L1: max abs %.3g of max|ref| %.3g; %,d bytes; %,d params; %,d MACs; ops %s%n", c.maxAbs(), c.maxAbsReference(),
+                Digests.size(p), info.params(), info.macs(), info.ops());
+        assertEquals(g.macs(), info.macs(), "MACs read back from the file");
         assertTrue(c.maxAbs() <= 5e-5, "L1: max abs " + c.maxAbs());
         assertEquals(1, c.top1Agree());
         Map<String, Integer> per = SavedModelArtifacts.fileTransposes(p, SavedModelArtifacts.attentionBlocks(g));

@@ -62,6 +62,18 @@ class ProtoSubsetTest {
     }
 
     @Test
+    void inspectCountsTheGraphsMacsAndParameters() {
+        Graph g = sample();
+        Path p = SavedModelHarness.export(g, new ExportOptions().withName("macs"), dir);
+        var info = new dev.formwork.exporters.savedmodel.SavedModelReader().read(p);
+        assertEquals(g.macs(), info.macs(), "conv + linear MACs from _output_shapes");
+        // The IR's parameters, plus the LayerNorm epsilon scalar the writer adds.
+        assertEquals(g.parameterCount() + 1, info.params());
+        assertEquals("constants", info.details().get("weights"));
+        assertEquals(1, info.ops().get("Conv2D"));
+    }
+
+    @Test
     void identicalGraphsGiveByteIdenticalFolders() throws Exception {
         String[] sha = new String[2];
         byte[][] pb = new byte[2][];
