@@ -53,6 +53,21 @@ class SavedModelCommandsTest {
     }
 
     @Test
+    void aDamagedFolderIsOneLineNamingIt() throws Exception {
+        Path sm = Files.createDirectories(dir.resolve("broken.savedmodel").resolve("variables")).getParent();
+        Files.write(sm.resolve("saved_model.pb"), new byte[] {0x0a, (byte) 0xff, 0x01, 0x02});
+        Path x = dir.resolve("x.npy");
+        Files.write(x, Npy.encode(dev.formwork.ir.interp.NdArray.zeros(1, 64, 64, 3)));
+        for (CliHarness.Outcome o : new CliHarness.Outcome[] {CliHarness.run("inspect", sm.toString()),
+                CliHarness.run("run", sm.toString(), "--input", x.toString(), "--output", dir.resolve("y.npy").toString())}) {
+            assertEquals(Main.BAD_INPUT, o.exit(), o.err());
+            assertTrue(o.errorLine().contains("broken.savedmodel"), o.errorLine());
+            assertFalse(o.err().contains("\tat "), "no stack trace: " + o.err());
+        }
+        assertFalse(Files.exists(dir.resolve("y.npy")));
+    }
+
+    @Test
     void badTfInputIsRefusedBeforeWriting() throws Exception {
         Path out = dir.resolve("bad");
         CliHarness.Outcome o = CliHarness.run("convert", CASE.resolve("config.json").toString(), "--target", "onnx,savedmodel",
