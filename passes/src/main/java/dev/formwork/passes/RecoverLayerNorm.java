@@ -49,6 +49,7 @@ public final class RecoverLayerNorm implements Pass {
     @Override
     public PassResult run(Graph g, PassContext ctx) {
         Rewriter rw = new Rewriter(g);
+        if (!ctx.supports("LayerNorm")) return rw.finish("target has no LayerNorm");
         for (Node mean : List.copyOf(g.nodes())) {
             if (rw.live(mean) && mean.is("ReduceMean") && recover(rw, mean)) rw.rewrote();
         }
