@@ -19,7 +19,7 @@ import java.util.List;
  *   <li>Mul or Div by a constant of ones, Add or Sub of a constant of zeros, when the constant
  *       does not broadcast the result beyond the other operand's shape.</li>
  * </ul>
- * The Reshape and Transpose rules are {@link CancelReshapeTranspose}'s, which applies them before
+ * The Reshape and Transpose rules are {@link CancelDataMovement}'s, which applies them before
  * the rewrites too. A graph output keeps its name (see {@link Rewriter#replace}); an op that maps a graph input or
  * a constant straight to a graph output stays.
  */
@@ -57,9 +57,9 @@ public final class EliminateNoops implements Pass {
                 return n.outputs().size() == 1 && n.inputCount() == 1 && rw.replace(n, n.input(0));
             case "Reshape":
             case "Flatten":
-                return CancelReshapeTranspose.mergeReshape(rw, n);
+                return CancelDataMovement.mergeReshape(rw, n);
             case "Transpose":
-                return CancelReshapeTranspose.mergeTranspose(rw, n);
+                return CancelDataMovement.mergeTranspose(rw, n);
             case "Mul":
             case "Div":
                 return dropConstantOperand(rw, n, 1f, n.is("Mul"));

@@ -16,7 +16,7 @@ public final class PassRegistry {
     public static PassRegistry standard() {
         PassRegistry r = new PassRegistry();
         r.register(new FoldConstants());
-        r.register(new CancelReshapeTranspose());
+        r.register(new CancelDataMovement());
         r.register(new RecoverGelu());
         r.register(new RecoverLayerNorm());
         r.register(new RecoverLinear());

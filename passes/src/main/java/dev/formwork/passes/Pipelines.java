@@ -25,7 +25,7 @@ public final class Pipelines {
     public static final List<Entry> DEFAULT = List.of(
             new Entry("fold-constants",
                     "first: turns Reshape(gamma,[1,C,1,1]), the attention-bias Gather and imported Constant nodes into plain constants, which the matchers below look for"),
-            new Entry("cancel-reshape-transpose",
+            new Entry("cancel-data-movement",
                     "after fold-constants (reshaped constants are constants by then); before the recoveries, so that a Reshape/Transpose pair or a same-shape Reshape between a Conv or MatMul and its scale or bias does not hide the pattern"),
             new Entry("recover-gelu",
                     "before lower-gelu, which then gives the recovered Gelu the target's form, and before fold-layer-scale, which would fold the chain's 0.5 into the layer after it and leave no GELU to find"),

@@ -24,14 +24,14 @@ class PipelinesTest {
     @Test
     void recoveriesRunAfterFoldConstantsAndBeforeThePassesThatNeedTheirOps() {
         List<String> order = Pipelines.named("default");
-        for (String recovery : List.of("cancel-reshape-transpose", "recover-gelu", "recover-layer-norm", "recover-linear", "fold-conv-affine")) {
+        for (String recovery : List.of("cancel-data-movement", "recover-gelu", "recover-layer-norm", "recover-linear", "fold-conv-affine")) {
             assertTrue(order.indexOf("fold-constants") < order.indexOf(recovery), recovery);
             for (String user : List.of("fold-conv-bn", "lower-gelu", "fold-layer-scale", "merge-parallel-layers")) {
                 assertTrue(order.indexOf(recovery) < order.indexOf(user), recovery + " before " + user);
             }
         }
         assertTrue(order.indexOf("recover-gelu") < order.indexOf("fold-conv-affine"));
-        assertTrue(order.indexOf("cancel-reshape-transpose") < order.indexOf("recover-gelu"));
+        assertTrue(order.indexOf("cancel-data-movement") < order.indexOf("recover-gelu"));
     }
 
     @Test

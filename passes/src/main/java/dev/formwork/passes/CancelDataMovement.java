@@ -8,7 +8,7 @@ import dev.formwork.ir.Value;
 import java.util.List;
 
 /**
- * {@code cancel-reshape-transpose}: removes the data movement an exporter leaves in pairs, before
+ * {@code cancel-data-movement}: removes the data movement an exporter leaves in pairs, before
  * the recovery passes look for their patterns. Each rewrite moves no element to another place in
  * row-major order, so values are bit-identical:
  * <ul>
@@ -23,10 +23,10 @@ import java.util.List;
  * Nodes are visited in order, so a Transpose turned into a Reshape merges with the Reshapes around
  * it. The merge rules are shared with eliminate-noops, which applies them again after the rewrites.
  */
-public final class CancelReshapeTranspose implements Pass {
+public final class CancelDataMovement implements Pass {
     @Override
     public String name() {
-        return "cancel-reshape-transpose";
+        return "cancel-data-movement";
     }
 
     @Override

@@ -10,8 +10,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Data movement exporters leave in pairs; every rewrite must give bit-identical outputs. */
-class CancelReshapeTransposeTest {
-    private final CancelReshapeTranspose pass = new CancelReshapeTranspose();
+class CancelDataMovementTest {
+    private final CancelDataMovement pass = new CancelDataMovement();
 
     @Test
     void aReshapeOfAReshapeIsOneReshapeAndAReshapeBackIsNothing() {
