@@ -77,4 +77,13 @@ class CancelDataMovementTest {
         assertFalse(Check.run(pass, g).changed());
         assertEquals(h, g.opHistogram());
     }
+
+    @Test
+    void anIdentityBetweenTheGraphInputAndOutputStaysSoThatBothKeepTheirNames() {
+        Net n = new Net("io", 57);
+        Graph g = n.output(n.transpose("out", n.input(2, 3), 0, 1));
+        assertFalse(Check.run(pass, g).changed());
+        assertEquals(Map.of("Transpose", 1), g.opHistogram());
+        assertEquals("out", g.output(0).name());
+    }
 }

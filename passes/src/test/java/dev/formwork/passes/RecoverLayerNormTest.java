@@ -114,6 +114,16 @@ class RecoverLayerNormTest {
         Check.equivalent(before, g, Check.EXACT);
     }
 
+    @Test
+    void aNegativeEpsilonLeavesTheGraphUnchanged() {
+        Net n = new Net("neg_eps", 25);
+        Value x = n.input(2, 3, 6);
+        Attributes mean = Attributes.of("axes", new long[] {-1});
+        Value d = n.op("Sub", "sub", x, n.op("ReduceMean", "mean", mean, x));
+        Value var = n.op("ReduceMean", "var", mean, n.op("Pow", "pow", d, n.scalar("two", 2f)));
+        unchanged(n.output(n.op("Div", "div", d, n.op("Sqrt", "sqrt", n.op("Add", "add", var, n.scalar("eps", -1e-5f))))), "eps < 0");
+    }
+
     private void unchanged(Graph g, String why) {
         Map<String, Integer> h = g.opHistogram();
         assertFalse(Check.run(pass, g).changed(), why);
