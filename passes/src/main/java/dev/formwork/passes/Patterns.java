@@ -13,9 +13,9 @@ import dev.formwork.ir.Value;
 final class Patterns {
     private Patterns() {}
 
-    /** The float value of a one-element float constant (seen through Reshape/Identity), or null. */
+    /** The float value of a one-element float constant (seen through Reshape/Identity), or null (also for null). */
     static Double scalar(Value v) {
-        Tensor t = Weights.constantOf(v);
+        Tensor t = v == null ? null : Weights.constantOf(v);
         if (t == null || !t.dtype().isFloat() || t.numel() != 1) return null;
         return (double) t.getFloat(0);
     }
@@ -52,11 +52,5 @@ final class Patterns {
     static Node soleUser(Rewriter rw, Value v, String op) {
         Node u = rw.soleUser(v);
         return u != null && u.is(op) ? u : null;
-    }
-
-    /** True when every element of a float tensor is exactly 1. */
-    static boolean ones(double[] f) {
-        for (double v : f) if (v != 1) return false;
-        return true;
     }
 }

@@ -105,6 +105,11 @@ class RecoverGeluTest {
         Value gelu = m.op("Mul", "g", m.op("Mul", "m", y, m.op("Add", "a", erf, m.scalar("one", 1f))), m.scalar("h", 0.5f));
         unchanged(m.output(m.op("Add", "both", gelu, erf))); // the Erf is read twice
 
+        Net w = new Net("no_half", 16);
+        Value z = w.conv1x1("fc1", w.input(1, 4, 3, 3), 4);
+        Value erfz = w.op("Erf", "erf", w.op("Div", "div", z, w.scalar("s", 1.4142135f)));
+        unchanged(w.output(w.op("Relu", "r", w.op("Mul", "m", z, w.op("Add", "a", erfz, w.scalar("one", 1f)))))); // x*(1+erf), no 0.5
+
         Net k = new Net("other_x", 15);
         Value a = k.input(1, 6), b = k.op("Relu", "b", a);
         Value erf2 = k.op("Erf", "erf", k.op("Div", "div", a, k.scalar("s", 1.4142135f)));
