@@ -57,29 +57,10 @@ public final class RecoverLayerNorm implements Pass {
     }
 
     private static boolean recover(Rewriter rw, Node mean) {
+        Normalised m = normalised(rw, mean);
+        if (m == null) return false;
         Value x = mean.input(0);
-        if (x.isConstant() || !lastAxisMean(mean, x)) return false;
-        Node sub = Patterns.soleUser(rw, mean.output(), "Sub");
-        if (sub == null || sub.input(0) != x || sub.input(1) != mean.output() || !sub.output().shape().equals(x.shape())) return false;
-        Value d = sub.output();
-        Node square = null, div = null;
-        for (Value.Use u : d.users()) {
-            Node n = u.node();
-            if (n.is("Div") && u.index() == 0 && div == null) div = n;
-            else if (isSquare(n, d) && (square == null || square == n)) square = n;
-            else return false;
-        }
-        if (square == null || div == null || rw.isOutput(d)) return false;
-        Node var = Patterns.soleUser(rw, square.output(), "ReduceMean");
-        if (var == null || !lastAxisMean(var, d)) return false;
-        Node plus = Patterns.soleUser(rw, var.output(), "Add");
-        Double eps = plus == null ? null : Patterns.scalar(Patterns.other(plus, "Add", var.output()));
-        if (eps == null || !(eps >= 0)) return false;
-        Node sqrt = Patterns.soleUser(rw, plus.output(), "Sqrt");
-        if (sqrt == null || rw.soleUser(sqrt.output()) != div || div.input(1) != sqrt.output()) return false;
-        if (!div.output().shape().equals(x.shape())) return false;
-
-        Node last = div;
+        Node last = m.div();
         Affine gamma = affine(rw, last, "Mul");
         if (gamma != null) last = rw.soleUser(last.output());
         Affine beta = affine(rw, last, "Add");
@@ -89,8 +70,36 @@ public final class RecoverLayerNorm implements Pass {
         Shape c = Shape.of(x.shape().dim(-1));
         Value scale = vector(rw, gamma, c, 1f, prefix + ".weight");
         Value shift = vector(rw, beta, c, 0f, prefix + ".bias");
-        rw.rebuild(last, "LayerNorm", List.of(x, scale, shift), Attributes.of("axis", -1, "epsilon", eps));
+        rw.rebuild(last, "LayerNorm", List.of(x, scale, shift), Attributes.of("axis", -1, "epsilon", m.eps()));
         return true;
+    }
+
+    /** The Div computing (x - mean) / sqrt(var + eps), and eps. */
+    private record Normalised(Node div, double eps) {}
+
+    /** The normalisation that starts at {@code mean} = ReduceMean(x), or null when a precondition fails. */
+    private static Normalised normalised(Rewriter rw, Node mean) {
+        Value x = mean.input(0);
+        if (x.isConstant() || !lastAxisMean(mean, x)) return null;
+        Node sub = Patterns.soleUser(rw, mean.output(), "Sub");
+        if (sub == null || sub.input(0) != x || sub.input(1) != mean.output() || !sub.output().shape().equals(x.shape())) return null;
+        Value d = sub.output();
+        Node square = null, div = null;
+        for (Value.Use u : d.users()) {
+            Node n = u.node();
+            if (n.is("Div") && u.index() == 0 && div == null) div = n;
+            else if (isSquare(n, d) && (square == null || square == n)) square = n;
+            else return null;
+        }
+        if (square == null || div == null || rw.isOutput(d)) return null;
+        Node var = Patterns.soleUser(rw, square.output(), "ReduceMean");
+        if (var == null || !lastAxisMean(var, d)) return null;
+        Node plus = Patterns.soleUser(rw, var.output(), "Add");
+        Double eps = plus == null ? null : Patterns.scalar(Patterns.other(plus, "Add", var.output()));
+        if (eps == null || !(eps >= 0)) return null;
+        Node sqrt = Patterns.soleUser(rw, plus.output(), "Sqrt");
+        if (sqrt == null || rw.soleUser(sqrt.output()) != div || div.input(1) != sqrt.output()) return null;
+        return div.output().shape().equals(x.shape()) ? new Normalised(div, eps) : null;
     }
 
     /** gamma or beta: the constant it is read from and its value per index of the last axis. */
