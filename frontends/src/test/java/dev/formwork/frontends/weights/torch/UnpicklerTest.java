@@ -124,7 +124,7 @@ class UnpicklerTest {
         "collections defaultdict", "torch.nn.modules.conv Conv2d"})
     void nonWhitelistedGlobalsAreRefusedOnSight(String g) {
         String[] mn = g.split(" ");
-        String shown = mn[0] + "." + mn[1];
+        String shown = PickleGlobal.python3Module(mn[0]) + "." + mn[1];
         // Refused at the GLOBAL itself: nothing after it (arguments, REDUCE) is read.
         fails(() -> p().global(mn[0], mn[1]).op(0xff).load(), "t.pth: refusing pickle global " + shown);
         // The same through STACK_GLOBAL (protocol 4).
