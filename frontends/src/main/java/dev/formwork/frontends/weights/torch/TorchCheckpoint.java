@@ -39,17 +39,19 @@ public final class TorchCheckpoint {
     private final String wrapper;
     private final List<String> topLevelKeys;
     private final Map<String, Tensor> tensors;
+    private final Map<String, StorageType> storageTypes;
     private final boolean strippedModulePrefix;
     private final List<String> warnings;
 
     private TorchCheckpoint(String format, String root, Integer formatVersion, String wrapper, List<String> topLevelKeys,
-            Map<String, Tensor> tensors, boolean strippedModulePrefix, List<String> warnings) {
+            Map<String, Tensor> tensors, Map<String, StorageType> storageTypes, boolean strippedModulePrefix, List<String> warnings) {
         this.format = format;
         this.root = root;
         this.formatVersion = formatVersion;
         this.wrapper = wrapper;
         this.topLevelKeys = topLevelKeys;
         this.tensors = tensors;
+        this.storageTypes = storageTypes;
         this.strippedModulePrefix = strippedModulePrefix;
         this.warnings = warnings;
     }
@@ -102,6 +104,7 @@ public final class TorchCheckpoint {
         Dict chosen = wrapper == null ? d : (Dict) d.map().get(wrapper);
         boolean ddp = !chosen.map().isEmpty() && chosen.map().keySet().stream().allMatch(k -> k instanceof String s && s.startsWith(DDP_PREFIX));
         Map<String, Tensor> out = new LinkedHashMap<>();
+        Map<String, StorageType> types = new LinkedHashMap<>();
         String in = wrapper == null ? "" : " (in \"" + Unpickler.printable(wrapper) + "\")";
         for (Map.Entry<Object, Object> e : chosen.map().entrySet()) {
             if (!(e.getKey() instanceof String key)) {
@@ -112,7 +115,9 @@ public final class TorchCheckpoint {
                 throw new FormworkException(where + ": key \"" + Unpickler.printable(key) + "\"" + in + " holds a "
                         + Pickled.typeName(e.getValue()) + ", not a tensor" + (wrapper == null ? hint(d) : ""));
             }
-            out.put(ddp ? key.substring(DDP_PREFIX.length()) : key, storages.tensor(key, t));
+            String name = ddp ? key.substring(DDP_PREFIX.length()) : key;
+            out.put(name, storages.tensor(key, t));
+            types.put(name, t.storage().type());
         }
         List<String> warnings = new ArrayList<>();
         List<String> narrowed = storages.narrowed();
@@ -120,7 +125,7 @@ public final class TorchCheckpoint {
             warnings.add(where + ": " + narrowed.size() + " float64 tensor" + (narrowed.size() == 1 ? "" : "s") + " narrowed to float32 (first: "
                     + Unpickler.printable(narrowed.get(0)) + ")");
         }
-        return new TorchCheckpoint(format, root, version, wrapper, Collections.unmodifiableList(keys), Collections.unmodifiableMap(out), ddp,
+        return new TorchCheckpoint(format, root, version, wrapper, Collections.unmodifiableList(keys), Collections.unmodifiableMap(out), Collections.unmodifiableMap(types), ddp,
                 List.copyOf(warnings));
     }
 
@@ -253,6 +258,11 @@ public final class TorchCheckpoint {
     /** The state dict's tensors in file order (DataParallel {@code module.} prefix removed); contiguous ones are views of the mapped file. */
     public Map<String, Tensor> tensors() {
         return tensors;
+    }
+
+    /** The element type each tensor has in the file (before bfloat16 widening or float64 narrowing), by {@link #tensors} key. */
+    public Map<String, StorageType> storageTypes() {
+        return storageTypes;
     }
 
     /** True when every key had DataParallel/DDP's {@code module.} prefix, which {@link #tensors} drops. */

@@ -1,0 +1,123 @@
+package dev.formwork.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.formwork.ir.interp.Comparison;
+import dev.formwork.ir.interp.NdArray;
+import dev.formwork.ir.io.Npy;
+import dev.formwork.testing.TestData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** PyTorch checkpoints through the commands: inspect, run with --weights-key, and refused payloads (exit 2, one line). */
+class TorchCheckpointCliTest {
+    /** Where the payload fixtures' command (touch) would leave its mark if it ever ran. */
+    static final Path PAYLOAD_MARKER = Path.of("/tmp/formwork-torch-payload-ran");
+
+    @TempDir
+    Path dir;
+
+    /** The real torch.save fixtures the frontends module commits (made by its fixture script). */
+    static Path fixture(String name) {
+        return TestData.root().getParent().resolve("frontends/src/test/resources/torch").resolve(name);
+    }
+
+    static String config(String kase) {
+        return TestData.golden(kase).resolve("config.json").toString();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+        "os.system, ''", "os.system, _legacy", "builtins.eval, ''", "builtins.eval, _legacy",
+        "subprocess.Popen, ''", "subprocess.Popen, _legacy", "builtins.getattr, ''", "builtins.getattr, _legacy",
+    })
+    void payloadsExitTwoNamingTheGlobalAndNothingRuns(String global, String layout) throws Exception {
+        Files.deleteIfExists(PAYLOAD_MARKER);
+        Path f = fixture("malicious_" + global.replace('.', '_') + layout + ".pth");
+        Path out = dir.resolve("dist");
+        for (String[] cmd : List.of(new String[] {"inspect", f.toString()},
+                new String[] {"convert", config("tiny_v1_64"), "--weights", f.toString(), "--target", "onnx", "--out", out.toString()})) {
+            CliHarness.Outcome o = CliHarness.run(cmd);
+            assertEquals(Main.BAD_INPUT, o.exit(), o.err());
+            assertEquals("formwork: error: " + f + ": refusing pickle global " + global
+                    + " (checkpoints are read as data, code is never run; save a state_dict of tensors)", o.errorLine());
+            assertFalse(o.err().contains("\tat "), o.err());
+        }
+        try (var files = Files.list(out)) {
+            assertEquals(0, files.count(), "nothing written"); // the output folder is made up front, before the model loads
+        } catch (java.nio.file.NoSuchFileException none) {
+            // not even the folder
+        }
+        assertFalse(Files.exists(PAYLOAD_MARKER), "the payload ran");
+    }
+
+    @Test
+    void inspectJsonDescribesAContainerAndItsFit() throws Exception {
+        Path f = fixture("tiny_v2_64_bf16_legacy.pth");
+        CliHarness.Outcome o = CliHarness.run("inspect", f.toString(), "--json", "--model", config("tiny_v2_64"));
+        assertEquals(0, o.exit(), o.err());
+        JsonNode j = Json.MAPPER.readTree(o.out());
+        assertEquals("pytorch", j.get("format").asText());
+        assertEquals("legacy", j.get("container").asText());
+        assertEquals("model", j.get("entry").asText());
+        assertEquals("model_ema", j.get("top_level_keys").get(4).asText());
+        assertEquals("original", j.get("naming").asText());
+        assertEquals(306, j.get("tensor_count").asInt());
+        assertEquals(263, j.get("dtypes").get("bfloat16").asInt());
+        assertEquals(43, j.get("dtypes").get("int64").asInt());
+        long bytes = 0;
+        for (JsonNode t : j.get("tensors")) {
+            long n = 1;
+            for (JsonNode d : t.get("shape")) n *= d.asLong();
+            bytes += n * (t.get("dtype").asText().equals("bfloat16") ? 2 : 8);
+        }
+        assertEquals(bytes, j.get("bytes").asLong()); // the file's bytes, not the widened float32's
+        assertEquals("[\"config\"]", j.get("matches").toString());
+
+        // Against the zoo: no variant fits a 10-class tiny model; the closest one's first problems are named.
+        CliHarness.Outcome z = CliHarness.run("inspect", fixture("tiny_v1_64_timm.bin").toString(), "--json");
+        assertEquals(0, z.exit(), z.err());
+        JsonNode k = Json.MAPPER.readTree(z.out());
+        assertEquals("zip", k.get("container").asText());
+        assertEquals("tiny_v1_64_timm", k.get("root").asText());
+        assertEquals("timm", k.get("naming").asText());
+        assertEquals(0, k.get("matches").size());
+        assertTrue(k.get("closest").get("message").asText().contains("missing key"), k.toString());
+    }
+
+    @Test
+    void weightsKeyPicksTheEmaEntry() {
+        Path c = TestData.golden("tiny_v2_64");
+        Path f = fixture("tiny_v2_64_bf16_legacy.pth");
+        Path model = dir.resolve("model.npy"), ema = dir.resolve("ema.npy");
+        List<String> base = new ArrayList<>(List.of("run", config("tiny_v2_64"), "--weights", f.toString(), "--input", c.resolve("input.npy").toString()));
+        CliHarness.Outcome a = CliHarness.run(concat(base, "--output", model.toString()));
+        assertEquals(0, a.exit(), a.err());
+        CliHarness.Outcome b = CliHarness.run(concat(base, "--output", ema.toString(), "--weights-key", "model_ema"));
+        assertEquals(0, b.exit(), b.err());
+        NdArray want = Npy.read(c.resolve("expected.npy"));
+        // model is the bfloat16 copy, model_ema the float16 one: both close to the golden logits, not equal to each other.
+        assertTrue(Comparison.of(Npy.read(model), want).maxAbs() < 0.05);
+        assertTrue(Comparison.of(Npy.read(ema), want).maxAbs() < 0.01);
+        assertTrue(Comparison.of(Npy.read(model), Npy.read(ema)).maxAbs() > 0);
+
+        CliHarness.Outcome bad = CliHarness.run(concat(base, "--output", ema.toString(), "--weights-key", "ema"));
+        assertEquals(Main.BAD_INPUT, bad.exit());
+        assertTrue(bad.errorLine().contains("no entry \"ema\" (--weights-key); entries: model (collections.OrderedDict)"), bad.errorLine());
+    }
+
+    private static String[] concat(List<String> a, String... b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(List.of(b));
+        return all.toArray(String[]::new);
+    }
+}
