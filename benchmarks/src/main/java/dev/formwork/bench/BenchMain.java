@@ -33,7 +33,7 @@ public final class BenchMain {
             System.err.println("bench: the Vector API is not enabled; run the harness with --add-modules jdk.incubator.vector");
             System.exit(2);
         }
-        if (cfg.sections.contains("conversion") && !Files.isRegularFile(cfg.cliJar)) {
+        if ((cfg.sections.contains("conversion") || cfg.sections.contains("checkpoint")) && !Files.isRegularFile(cfg.cliJar)) {
             System.err.println("bench: " + cfg.cliJar + " not found; build it with mvn -B -DskipTests -pl cli -am package");
             System.exit(2);
         }
@@ -49,6 +49,7 @@ public final class BenchMain {
             try {
                 s = switch (id) {
                     case "conversion" -> new ConversionBench(cfg).run();
+                    case "checkpoint" -> new CheckpointBench(cfg).run();
                     case "passes" -> new PassBench(cfg).run();
                     case "latency" -> new LatencyBench(cfg).run();
                     case "engines" -> new EngineBench(cfg).run();
