@@ -41,6 +41,12 @@ final class Unpickler {
     private static final Object MARK = new Object();
     private static final int MAX_GLOBAL_NAME = 256;
     private static final int MAX_LONG_BYTES = 1024;
+    /**
+     * Values one pickle may create (every push counts, so lists and dicts are bounded too). A
+     * training checkpoint of the largest variant with optimizer state needs about 10^5; the cap
+     * keeps a crafted file of tiny opcodes from filling the heap with boxes.
+     */
+    static final int MAX_VALUES = 1 << 23;
 
     private final String where;
     private final String label;
@@ -51,6 +57,7 @@ final class Unpickler {
     private final Map<Long, Object> memo = new HashMap<>();
     private final Map<String, StorageRef> storages = new LinkedHashMap<>();
     private int opStart;
+    private int created;
 
     private Unpickler(String where, String label, boolean legacy, ByteBuffer data, int start) {
         this.where = where;
@@ -404,6 +411,7 @@ final class Unpickler {
     // ---- stack and memo ----
 
     private void push(Object v) {
+        if (++created > MAX_VALUES) throw fail("more than " + MAX_VALUES + " values in one pickle; not a checkpoint");
         stack.add(v);
     }
 

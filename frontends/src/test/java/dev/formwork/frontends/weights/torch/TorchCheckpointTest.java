@@ -103,6 +103,49 @@ class TorchCheckpointTest {
     }
 
     @Test
+    void duplicateEntryNamesAreRefused() throws Exception {
+        Map<String, byte[]> e = new java.util.LinkedHashMap<>(TorchZips.entries(TorchZips.fixture("float64.pt")));
+        e.put("float64/data/X", new byte[16]);
+        Path p = TorchZips.write(dir.resolve("dup.pt"), e, false);
+        // Rename the extra entry to "float64/data/0" in its local and central headers: same length, so the zip stays well-formed.
+        byte[] all = Files.readAllBytes(p);
+        String s = new String(all, java.nio.charset.StandardCharsets.ISO_8859_1).replace("float64/data/X", "float64/data/0");
+        Files.write(p, s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        fails(() -> TorchCheckpoint.read(p), p + ": zip entry \"float64/data/0\" appears twice");
+    }
+
+    /** The same file with its end record rewritten the zip64 way (saturated fields, a zip64 record and locator before it). */
+    @Test
+    void zip64EndRecordsAreFollowed() throws Exception {
+        byte[] all = Files.readAllBytes(TorchZips.fixture("float64.pt"));
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(all).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int eocd = all.length - 22;
+        assertEquals(0x06054b50, b.getInt(eocd));
+        long count = b.getShort(eocd + 10) & 0xffff, size = b.getInt(eocd + 12) & 0xffffffffL, offset = b.getInt(eocd + 16) & 0xffffffffL;
+        java.nio.ByteBuffer z = java.nio.ByteBuffer.allocate(eocd + 56 + 20 + 22).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        z.put(all, 0, eocd);
+        z.putInt(0x06064b50).putLong(44).putShort((short) 45).putShort((short) 45).putInt(0).putInt(0).putLong(count).putLong(count)
+                .putLong(size).putLong(offset);
+        z.putInt(0x07064b50).putInt(0).putLong(eocd).putInt(1);
+        z.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) 0xffff).putShort((short) 0xffff).putInt(-1).putInt(-1)
+                .putShort((short) 0);
+        Path p = dir.resolve("zip64.pt");
+        Files.write(p, z.array());
+        assertArrayEquals(new float[] {1, 1}, TorchCheckpoint.read(p).tensors().get("f64").toFloatArray());
+    }
+
+    @Test
+    void locationTagsAreIgnored() throws Exception {
+        Map<String, byte[]> e = TorchZips.entries(TorchZips.fixture("float64.pt"));
+        String pkl = "float64/data.pkl";
+        String s = new String(e.get(pkl), java.nio.charset.StandardCharsets.ISO_8859_1).replace("X\u0003\u0000\u0000\u0000cpu", "X\u0006\u0000\u0000\u0000cuda:0");
+        assertTrue(s.contains("cuda:0"));
+        e.put(pkl, s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Path p = TorchZips.write(dir.resolve("cuda.pt"), e, false);
+        assertArrayEquals(new float[] {1, 1}, TorchCheckpoint.read(p).tensors().get("f64").toFloatArray());
+    }
+
+    @Test
     void storageRecordLongerThanItsTensorsIsRefused() {
         Map<String, byte[]> e = TorchZips.entries(TorchZips.fixture("float64.pt"));
         e.put("float64/data/0", new byte[24]); // two float64 need 16

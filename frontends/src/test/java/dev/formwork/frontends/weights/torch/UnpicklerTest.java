@@ -235,6 +235,17 @@ class UnpicklerTest {
     }
 
     @Test
+    void valueCountIsBounded() {
+        // [None, None, ...]: one byte per value, so a small file could otherwise ask for billions of boxes.
+        byte[] b = new byte[Unpickler.MAX_VALUES + 8];
+        b[0] = (byte) 0x80;
+        b[1] = 2;
+        b[2] = ']';
+        java.util.Arrays.fill(b, 3, b.length, (byte) 'N');
+        fails(() -> Unpickler.load("t.pth", ByteBuffer.wrap(b)), "more than " + Unpickler.MAX_VALUES + " values in one pickle");
+    }
+
+    @Test
     void storageTypeNamesCoverTorch() {
         for (StorageType t : StorageType.values()) assertSame(PickleGlobal.STORAGE_TYPE, PickleGlobal.lookup("torch", t.pythonName()));
         assertNull(PickleGlobal.lookup("torch", "Storage"));
