@@ -24,8 +24,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A restricted unpickler: reads the pickle opcodes {@code torch.save} writes (protocol 2, plus
- * the protocol 3-4 opcodes a re-saved file may use) and builds {@link Pickled} data. It never
+ * A restricted unpickler: reads the pickle opcodes {@code torch.save} writes at protocols 2 to 5
+ * (2 is torch's default; 4 and 5 add FRAME, MEMOIZE, STACK_GLOBAL, the 8-byte string and bytes
+ * forms and sets) and builds {@link Pickled} data. It never
  * imports or calls anything: globals must be on the {@link PickleGlobal} whitelist and are
  * interpreted as fixed data constructors; every other global is refused as soon as it is read.
  *
