@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.formwork.frontends.weights.torch.StorageType;
+import dev.formwork.frontends.weights.torch.TorchSaveWriter;
 import dev.formwork.ir.interp.Comparison;
 import dev.formwork.ir.interp.NdArray;
 import dev.formwork.ir.io.Npy;
@@ -113,6 +115,32 @@ class TorchCheckpointCliTest {
         CliHarness.Outcome bad = CliHarness.run(concat(base, "--output", ema.toString(), "--weights-key", "ema"));
         assertEquals(Main.BAD_INPUT, bad.exit());
         assertTrue(bad.errorLine().contains("no entry \"ema\" (--weights-key); entries: model (collections.OrderedDict)"), bad.errorLine());
+    }
+
+    @Test
+    void float64WeightsWarnOnce() throws Exception {
+        Path c = TestData.golden("tiny_v1_64");
+        var st = dev.formwork.frontends.weights.SafetensorsFile.open(c.resolve("weights.safetensors"));
+        java.util.Map<String, TorchSaveWriter.Stored> sd = new java.util.LinkedHashMap<>();
+        for (String k : st.keys()) {
+            dev.formwork.ir.Tensor t = st.tensor(k);
+            if (t.dtype() != dev.formwork.ir.DType.FLOAT32) {
+                sd.put(k, TorchSaveWriter.Stored.of(t));
+                continue;
+            }
+            float[] v = t.toFloatArray();
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(v.length * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < v.length; i++) b.putDouble(i * 8, v[i]);
+            sd.put(k, new TorchSaveWriter.Stored(StorageType.DOUBLE, t.shape().toLongArray(), b));
+        }
+        Path f = dir.resolve("f64.pth");
+        TorchSaveWriter.writeZip(f, sd, null);
+        Path y = dir.resolve("y.npy");
+        CliHarness.Outcome o = CliHarness.run("run", config("tiny_v1_64"), "--weights", f.toString(), "--input", c.resolve("input.npy").toString(),
+                "--output", y.toString());
+        assertEquals(0, o.exit(), o.err());
+        assertTrue(o.err().contains("formwork: warning: " + f + ": 121 float64 tensors narrowed to float32 (first: stem.conv1.weight)"), o.err());
+        assertTrue(Comparison.of(Npy.read(y), Npy.read(c.resolve("expected.npy"))).maxAbs() <= 2e-5);
     }
 
     private static String[] concat(List<String> a, String... b) {
