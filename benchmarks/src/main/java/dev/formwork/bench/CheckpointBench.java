@@ -1,5 +1,6 @@
 package dev.formwork.bench;
 
+import dev.formwork.frontends.config.Zoo;
 import dev.formwork.frontends.weights.SafetensorsFile;
 import dev.formwork.frontends.weights.torch.TorchCheckpoint;
 import dev.formwork.frontends.weights.torch.TorchSaveWriter;
@@ -48,7 +49,7 @@ final class CheckpointBench {
     Section run() throws Exception {
         Section s = new Section("checkpoint", "PyTorch checkpoints: `convert " + MODEL + " --weights L7.pth` (peak heap and load time)");
         long t0 = System.nanoTime();
-        Map<String, Tensor> sd = Checkpoint.record(dev.formwork.frontends.config.Zoo.get(MODEL), MODEL, 0);
+        Map<String, Tensor> sd = Checkpoint.record(Zoo.get(MODEL), MODEL, 0);
         Map<String, TorchSaveWriter.Stored> stored = TorchSaveWriter.stored(sd);
         Path zip = cfg.work.resolve(MODEL + ".pth"), legacy = cfg.work.resolve(MODEL + "-legacy.pth");
         Path safetensors = cfg.work.resolve(MODEL + ".safetensors");

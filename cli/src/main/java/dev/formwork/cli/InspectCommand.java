@@ -66,6 +66,7 @@ final class InspectCommand implements Callable<Integer> {
         if (Files.exists(p) && ArtifactReaders.accepts(p)) {
             print(out, ArtifactReaders.read(p), p.toString());
         } else if (target.toLowerCase(Locale.ROOT).endsWith(".safetensors")) {
+            if (modelOptions.weightsKey != null) throw new FormworkException(p + ": --weights-key applies to PyTorch checkpoints; a .safetensors file is one flat state dict");
             SafetensorsFile f = SafetensorsFile.open(p);
             List<Json.Entry> entries = new ArrayList<>();
             Map<String, Tensor> tensors = new LinkedHashMap<>();
