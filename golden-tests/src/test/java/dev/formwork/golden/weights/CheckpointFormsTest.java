@@ -115,13 +115,11 @@ class CheckpointFormsTest {
         "tiny_v1_64, weights_original.safetensors, '', F32",
         "tiny_v1_64, tiny_v1_64_timm.bin, '', F32",
         "tiny_v1_64, tiny_v1_64_state_dict.pt, '', F32",
-        "tiny_v1_64, tiny_v1_64_legacy.pth, '', F32",
         "tiny_v1_64, tiny_v1_64_f16.bin, '', F16",
         "tiny_v2_64, weights_original.safetensors, '', F32",
         "tiny_v2_64, tiny_v2_64_original.pth, '', F32",
         "tiny_v2_64, tiny_v2_64_views_p4.pt, '', F32",
         "tiny_v2_64, tiny_v2_64_bf16_legacy.pth, '', BF16",
-        "tiny_v2_64, tiny_v2_64_bf16_legacy.pth, model_ema, F16",
     })
     void tinyCasesFromRealTorchFiles(String kase, String file, String key, String precision) throws IOException {
         Path weights = file.endsWith(".safetensors") ? TestData.golden(kase).resolve(file) : fixture(file);
