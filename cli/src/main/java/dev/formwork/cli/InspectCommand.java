@@ -2,15 +2,24 @@ package dev.formwork.cli;
 
 import dev.formwork.exporters.ArtifactInfo;
 import dev.formwork.exporters.ArtifactReaders;
+import dev.formwork.frontends.CheckpointFit;
 import dev.formwork.frontends.LoadedModel;
+import dev.formwork.frontends.config.ConfigParser;
+import dev.formwork.frontends.config.ModelConfig;
+import dev.formwork.frontends.config.Zoo;
+import dev.formwork.frontends.weights.KeyNaming;
 import dev.formwork.frontends.weights.SafetensorsFile;
+import dev.formwork.frontends.weights.torch.StorageType;
 import dev.formwork.frontends.weights.torch.TorchCheckpoint;
+import dev.formwork.ir.FormworkException;
 import dev.formwork.ir.Graph;
 import dev.formwork.ir.GraphPrinter;
+import dev.formwork.ir.Tensor;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,11 +35,16 @@ import picocli.CommandLine.Spec;
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = {
             "Shows parameters, MACs, the op histogram and the inputs/outputs of a model, an exported artifact",
-            "(.onnx, .tflite, .mlpackage, .mlmodel, .savedmodel) or a weights file (.safetensors).",
+            "(.onnx, .tflite, .mlpackage, .mlmodel, .savedmodel) or a weights file (.safetensors, .pth, .pt, .bin): for",
+            "weights, the container, naming, tensors, dtypes, bytes and which zoo variants (or --model) the file fits.",
         })
 final class InspectCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "ARTIFACT_OR_MODEL_OR_WEIGHTS", description = "Zoo name, config .json, artifact or .safetensors.")
+    @Parameters(paramLabel = "ARTIFACT_OR_MODEL_OR_WEIGHTS", description = "Zoo name, config .json, artifact, or weights .safetensors/.pth/.pt/.bin.")
     String target;
+
+    @Option(names = "--model", paramLabel = "MODEL",
+            description = "For a weights file: check the fit against this zoo name or .json config instead of every zoo variant.")
+    String fitModel;
 
     @Option(names = "--json", description = "Print one JSON object (format, params, macs, ops, inputs, outputs).")
     boolean json;
@@ -52,18 +66,37 @@ final class InspectCommand implements Callable<Integer> {
         if (Files.exists(p) && ArtifactReaders.accepts(p)) {
             print(out, ArtifactReaders.read(p), p.toString());
         } else if (target.toLowerCase(Locale.ROOT).endsWith(".safetensors")) {
+            if (modelOptions.weightsKey != null) throw new FormworkException(p + ": --weights-key applies to PyTorch checkpoints; a .safetensors file is one flat state dict");
             SafetensorsFile f = SafetensorsFile.open(p);
             List<Json.Entry> entries = new ArrayList<>();
-            for (String k : f.keys()) entries.add(new Json.Entry(k, f.entry(k).dtype(), f.entry(k).shape()));
-            printWeights(out, "safetensors", p, entries, new TreeMap<>(f.metadata()));
+            Map<String, Tensor> tensors = new LinkedHashMap<>();
+            long bytes = 0;
+            for (String k : f.keys()) {
+                SafetensorsFile.Entry e = f.entry(k);
+                entries.add(new Json.Entry(k, e.dtype(), e.shape()));
+                tensors.put(k, f.tensor(k));
+                bytes += e.end() - e.begin();
+            }
+            Map<String, Object> container = new LinkedHashMap<>();
+            container.put("metadata", new TreeMap<>(f.metadata()));
+            printWeights(out, "safetensors", p, entries, bytes, container, tensors);
         } else if (isTorch(target)) {
-            TorchCheckpoint ckpt = TorchCheckpoint.read(p);
+            TorchCheckpoint ckpt = TorchCheckpoint.read(p, modelOptions.weightsKey);
+            ckpt.warnings().forEach(progress::warn);
             List<Json.Entry> entries = new ArrayList<>();
-            ckpt.tensors().forEach((k, t) -> entries.add(new Json.Entry(k, t.dtype().label(), t.shape())));
-            Map<String, String> meta = new TreeMap<>();
-            meta.put("wrapper", String.valueOf(ckpt.wrapper()));
-            meta.put("top_level_keys", String.join(",", ckpt.topLevelKeys()));
-            printWeights(out, "pytorch", p, entries, meta);
+            long bytes = 0;
+            for (Map.Entry<String, Tensor> e : ckpt.tensors().entrySet()) {
+                StorageType type = ckpt.storageTypes().get(e.getKey());
+                entries.add(new Json.Entry(e.getKey(), type.dtypeName(), e.getValue().shape()));
+                bytes += e.getValue().shape().numel() * type.elementSize();
+            }
+            Map<String, Object> container = new LinkedHashMap<>();
+            container.put("container", ckpt.format());
+            container.put("root", ckpt.root());
+            container.put("entry", ckpt.wrapper());
+            if (ckpt.wrapper() != null) container.put("top_level_keys", ckpt.topLevelKeys()); // a flat file's are its tensors
+            container.put("module_prefix_stripped", ckpt.strippedModulePrefix());
+            printWeights(out, "pytorch", p, entries, bytes, container, ckpt.tensors());
         } else {
             LoadedModel m = modelOptions.load(target, progress, null, null);
             if (graph) {
@@ -129,15 +162,26 @@ final class InspectCommand implements Callable<Integer> {
         return l.endsWith(".pth") || l.endsWith(".pt") || l.endsWith(".bin");
     }
 
-    private void printWeights(PrintWriter out, String format, Path path, List<Json.Entry> entries, Map<String, String> meta) {
+    /**
+     * A weights file: the contract fields (params = element count, no ops or interface), then
+     * what the file is (container details, naming, dtype histogram, bytes) and which models it
+     * fits, with the closest candidate's loader message when none does.
+     */
+    private void printWeights(PrintWriter out, String format, Path path, List<Json.Entry> entries, long bytes, Map<String, Object> container,
+            Map<String, Tensor> tensors) {
         long params = 0;
         Map<String, Integer> dtypes = new TreeMap<>();
-        List<Map<String, Object>> tensors = new ArrayList<>();
+        List<Map<String, Object>> list = new ArrayList<>();
         for (Json.Entry e : entries) {
             params += e.shape().numel();
             dtypes.merge(e.dtype(), 1, Integer::sum);
-            tensors.add(Json.io(e.key(), e.shape(), e.dtype()));
+            list.add(Json.io(e.key(), e.shape(), e.dtype()));
         }
+        String naming = KeyNaming.detect(tensors.keySet()).label();
+        List<CheckpointFit.Result> fits = fitModel == null ? CheckpointFit.zoo(path.toString(), tensors)
+                : CheckpointFit.against(path.toString(), tensors, Map.of(fitName(fitModel), fitConfig(fitModel)));
+        List<String> matches = fits.stream().filter(CheckpointFit.Result::fits).map(CheckpointFit.Result::model).toList();
+        CheckpointFit.Result closest = matches.isEmpty() ? CheckpointFit.closest(fits) : null;
         if (json) {
             Map<String, Object> o = Json.obj();
             o.put("format", format);
@@ -147,17 +191,49 @@ final class InspectCommand implements Callable<Integer> {
             o.put("ops", Map.of());
             o.put("inputs", List.of());
             o.put("outputs", List.of());
+            o.putAll(container);
+            o.put("naming", naming);
+            o.put("tensor_count", entries.size());
+            o.put("bytes", bytes);
             o.put("dtypes", dtypes);
-            o.put("tensors", tensors);
-            o.put("metadata", meta);
+            o.put("matches", matches);
+            if (closest != null) {
+                Map<String, Object> c = Json.obj();
+                c.put("model", closest.model());
+                c.put("problems", closest.problems());
+                c.put("message", closest.message());
+                o.put("closest", c);
+            }
+            o.put("tensors", list);
             out.println(Json.write(o));
             return;
         }
         out.printf("%s (%s, %d tensors)%n", path, format, entries.size());
-        out.printf("  elements %,d%n", params);
-        out.printf("  dtypes   %s%n", histogram(dtypes));
-        meta.forEach((k, v) -> out.printf("  %-8s %s%n", k, v));
+        container.forEach((k, v) -> {
+            if (v != null && !Boolean.FALSE.equals(v)) out.printf("  %-12s %s%n", k, v instanceof List<?> l ? String.join(", ", l.stream().map(String::valueOf).toList()) : v);
+        });
+        out.printf("  %-12s %s%n", "naming", naming);
+        out.printf("  %-12s %,d%n", "elements", params);
+        out.printf("  %-12s %,d%n", "bytes", bytes);
+        out.printf("  %-12s %s%n", "dtypes", histogram(dtypes));
+        if (!matches.isEmpty()) {
+            out.printf("  %-12s %s%n", "fits", String.join(", ", matches));
+        } else {
+            out.printf("  %-12s none; closest %s (%d problem%s): %s%n", "fits", closest.model(), closest.problems(), closest.problems() == 1 ? "" : "s",
+                    closest.message());
+        }
         for (Json.Entry e : entries) out.printf("  %-60s %s %s%n", e.key(), e.dtype(), e.shape());
+    }
+
+    private static String fitName(String model) {
+        String file = Path.of(model).getFileName().toString();
+        return model.toLowerCase(Locale.ROOT).endsWith(".json") ? file.substring(0, file.length() - ".json".length()) : model;
+    }
+
+    private static ModelConfig fitConfig(String model) {
+        if (model.toLowerCase(Locale.ROOT).endsWith(".json")) return ConfigParser.parse(Path.of(model));
+        if (Zoo.has(model)) return Zoo.get(model);
+        throw new FormworkException("--model \"" + model + "\": expected a zoo name (" + String.join(", ", Zoo.names()) + ") or a .json config");
     }
 
     private static List<Map<String, Object>> ios(List<ArtifactInfo.Io> l) {

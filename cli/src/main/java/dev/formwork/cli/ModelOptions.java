@@ -10,8 +10,12 @@ import picocli.CommandLine.Option;
 /** Options that say which weights and which input size a MODEL is built with. */
 final class ModelOptions {
     @Option(names = "--weights", paramLabel = "FILE",
-            description = "Checkpoint: .safetensors or a PyTorch zip checkpoint (.pth, .pt, .bin); timm or original key names. Without it, weights are random.")
+            description = "Checkpoint: .safetensors or a PyTorch checkpoint (.pth, .pt, .bin; zip or legacy format, read without running code); timm or original key names. Without it, weights are random.")
     Path weights;
+
+    @Option(names = "--weights-key", paramLabel = "KEY",
+            description = "Top-level entry of a PyTorch checkpoint that holds the weights, e.g. model_ema (default: state_dict, else model, else the file's dict).")
+    String weightsKey;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
             description = "Seed for random weights when no --weights is given (default: ${DEFAULT-VALUE}).")
@@ -28,7 +32,7 @@ final class ModelOptions {
 
     /** Builds the same model again, silently (after {@link #load}). */
     LoadedModel loadQuietly(String model) {
-        return Models.load(model, new LoadOptions(lastBatch, lastSize, weights, seed));
+        return Models.load(model, new LoadOptions(lastBatch, lastSize, weights, seed, weightsKey));
     }
 
     /** Builds the model; warns once when the weights are random. */
@@ -48,8 +52,10 @@ final class ModelOptions {
         progress.start("building " + model);
         lastBatch = b;
         lastSize = size;
-        LoadedModel m = Models.load(model, new LoadOptions(b, size, weights, seed));
+        if (weightsKey != null && weights == null) throw new FormworkException("--weights-key needs --weights FILE");
+        LoadedModel m = Models.load(model, new LoadOptions(b, size, weights, seed, weightsKey));
         progress.end();
+        m.warnings().forEach(progress::warn);
         return m;
     }
 }

@@ -2,6 +2,7 @@ package dev.formwork.frontends;
 
 import dev.formwork.frontends.config.ModelConfig;
 import dev.formwork.ir.Graph;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,6 +15,11 @@ import java.util.Map;
  * @param randomWeights true when the weights were drawn from the seed
  * @param taps golden-intermediate name ({@code stem}, {@code stages.0..3}, {@code pre_logits}) ->
  *     value name in the freshly built graph (passes may rewrite those values)
+ * @param warnings one-line notes about lossy weight reads (float64 narrowed), for the user
  */
 public record LoadedModel(Graph graph, ModelConfig config, String name, String weightsSha256, boolean randomWeights,
-        Map<String, String> taps) {}
+        Map<String, String> taps, List<String> warnings) {
+    public LoadedModel(Graph graph, ModelConfig config, String name, String weightsSha256, boolean randomWeights, Map<String, String> taps) {
+        this(graph, config, name, weightsSha256, randomWeights, taps, List.of());
+    }
+}

@@ -64,10 +64,13 @@ public final class Models {
         Path weightsFile = options.weights();
         WeightSource weights;
         String sha = null;
+        List<String> warnings = List.of();
         if (weightsFile == null) {
             weights = new RandomWeights(options.seed());
         } else {
-            weights = openWeights(weightsFile, config.family());
+            CheckpointWeights w = openWeights(weightsFile, config.family(), options.weightsKey());
+            weights = w;
+            warnings = w.warnings();
             sha = SafetensorsFile.sha256(weightsFile);
         }
         BuiltModel built = config.family() == Family.V1
@@ -75,16 +78,20 @@ public final class Models {
                 : EfficientFormerV2Builder.build(name, config, weights, options.batch());
         Graph g = built.graph();
         if (sha != null) g.metadata().put("weights_sha256", sha);
-        return new LoadedModel(g, config, name, sha, weightsFile == null, built.taps());
+        return new LoadedModel(g, config, name, sha, weightsFile == null, built.taps(), warnings);
     }
 
-    /** Dispatch on the checkpoint container: safetensors, or a PyTorch zip checkpoint (.pth/.pt/.bin). */
-    private static WeightSource openWeights(Path file, Family family) {
+    /** Dispatch on the checkpoint container: safetensors, or a PyTorch checkpoint (.pth/.pt/.bin, zip or legacy). */
+    private static CheckpointWeights openWeights(Path file, Family family, String weightsKey) {
         if (!Files.isRegularFile(file)) throw new FormworkException(file + ": weights file not found");
         String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (n.endsWith(".safetensors")) return CheckpointWeights.open(file, family);
+        if (n.endsWith(".safetensors")) {
+            if (weightsKey != null) throw new FormworkException(file + ": --weights-key applies to PyTorch checkpoints; a .safetensors file is one flat state dict");
+            return CheckpointWeights.open(file, family);
+        }
         if (n.endsWith(".pth") || n.endsWith(".pt") || n.endsWith(".bin")) {
-            return CheckpointWeights.of(file.toString(), TorchCheckpoint.read(file).tensors(), family);
+            TorchCheckpoint c = TorchCheckpoint.read(file, weightsKey);
+            return CheckpointWeights.of(file.toString(), c.tensors(), family).withWarnings(c.warnings());
         }
         throw new FormworkException(file + ": unknown weights format (expected .safetensors, .pth, .pt or .bin)");
     }

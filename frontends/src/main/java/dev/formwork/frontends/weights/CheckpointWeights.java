@@ -33,7 +33,10 @@ public final class CheckpointWeights implements WeightSource {
     private final Set<String> used = new HashSet<>();
     private final List<String> missing = new ArrayList<>();
     private final List<String> mismatched = new ArrayList<>();
+    private String headMismatch;
+    private List<String> unexpected; // computed once, after the build
     private ByteBuffer zeros = ByteBuffer.allocate(0);
+    private List<String> warnings = List.of();
 
     /** {@code where} names the file in messages; {@code tensors} are keyed by timm name. */
     public CheckpointWeights(String where, KeyNaming.Naming naming, Map<String, KeyNaming.Source> tensors) {
@@ -57,6 +60,17 @@ public final class CheckpointWeights implements WeightSource {
         return new CheckpointWeights(where, KeyNaming.detect(tensors.keySet()), KeyNaming.toTimm(where, tensors, family));
     }
 
+    /** The same weights, carrying the reader's one-line warnings (float64 narrowed) for the user. */
+    public CheckpointWeights withWarnings(List<String> w) {
+        warnings = List.copyOf(w);
+        return this;
+    }
+
+    /** One-line warnings from reading the file; empty for a lossless read. */
+    public List<String> warnings() {
+        return warnings;
+    }
+
     /** The naming the file uses. */
     public KeyNaming.Naming naming() {
         return naming;
@@ -77,6 +91,12 @@ public final class CheckpointWeights implements WeightSource {
         }
         if (!t.shape().equals(shape)) {
             mismatched.add(label(timmKey, s) + " " + t.shape() + ", model needs " + shape);
+            if (headMismatch == null && (timmKey.equals("head.weight") || timmKey.equals("head_dist.weight")) && shape.rank() == 2
+                    && t.shape().rank() == 2 && t.shape().dim(1) == shape.dim(1)) {
+                headMismatch = "the checkpoint's classifier " + label(timmKey, s) + " is " + t.shape() + " (" + t.shape().dim(0)
+                        + " classes), the model's " + shape + " (num_classes " + shape.dim(0) + "); use a config with \"num_classes\": "
+                        + t.shape().dim(0);
+            }
             return zeros(shape);
         }
         return t.cast(DType.FLOAT32); // no-op for float32 views
@@ -119,7 +139,38 @@ public final class CheckpointWeights implements WeightSource {
 
     @Override
     public void finish() {
-        List<String> unexpected = new ArrayList<>();
+        String p = problems();
+        if (p != null) throw new FormworkException(p);
+    }
+
+    /** How many keys are missing, unexpected or mismatched (after the build); 0 when the file fits. */
+    public int problemCount() {
+        return missing.size() + unexpected().size() + mismatched.size();
+    }
+
+    /**
+     * The one-line description of everything that does not fit (missing, unexpected and
+     * mismatched keys, a different classifier size first), or null when the file fits the model.
+     */
+    public String problems() {
+        List<String> unexpected = unexpected();
+        if (missing.isEmpty() && unexpected.isEmpty() && mismatched.isEmpty()) return null;
+        StringBuilder b = new StringBuilder(where);
+        if (naming == KeyNaming.Naming.ORIGINAL) b.append(" (original naming)");
+        b.append(": ");
+        if (headMismatch != null) b.append(headMismatch).append("; ");
+        List<String> parts = new ArrayList<>();
+        if (!missing.isEmpty()) parts.add(count(missing.size(), "missing key") + (naming == KeyNaming.Naming.ORIGINAL ? " (timm names)" : "") + " " + list(missing));
+        if (!unexpected.isEmpty()) parts.add(count(unexpected.size(), "unexpected key") + " " + list(unexpected));
+        if (!mismatched.isEmpty()) parts.add(count(mismatched.size(), "shape mismatch") + " " + list(mismatched));
+        b.append(String.join(", ", parts));
+        return b.toString();
+    }
+
+    /** File keys no builder request used (num_batches_tracked of used BatchNorms excepted; a malformed one becomes a mismatch). */
+    private List<String> unexpected() {
+        if (unexpected != null) return unexpected;
+        unexpected = new ArrayList<>();
         for (Map.Entry<String, KeyNaming.Source> e : tensors.entrySet()) {
             String k = e.getKey();
             if (used.contains(k)) continue;
@@ -134,16 +185,7 @@ public final class CheckpointWeights implements WeightSource {
             }
             unexpected.add(e.getValue().fileKey() + " " + t.shape());
         }
-        if (missing.isEmpty() && unexpected.isEmpty() && mismatched.isEmpty()) return;
-        StringBuilder b = new StringBuilder(where);
-        if (naming == KeyNaming.Naming.ORIGINAL) b.append(" (original naming)");
-        b.append(": ");
-        List<String> parts = new ArrayList<>();
-        if (!missing.isEmpty()) parts.add(count(missing.size(), "missing key") + (naming == KeyNaming.Naming.ORIGINAL ? " (timm names)" : "") + " " + list(missing));
-        if (!unexpected.isEmpty()) parts.add(count(unexpected.size(), "unexpected key") + " " + list(unexpected));
-        if (!mismatched.isEmpty()) parts.add(count(mismatched.size(), "shape mismatch") + " " + list(mismatched));
-        b.append(String.join(", ", parts));
-        throw new FormworkException(b.toString());
+        return unexpected;
     }
 
     private static String count(int n, String what) {

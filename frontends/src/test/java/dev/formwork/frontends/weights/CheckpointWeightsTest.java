@@ -69,6 +69,17 @@ class CheckpointWeightsTest {
     }
 
     @Test
+    void originalCheckpointWithAnotherHeadSizeSaysSo() {
+        Map<String, Tensor> w = golden("tiny_v1_64", "weights_original.safetensors");
+        for (String h : new String[] {"head", "dist_head"}) {
+            w.put(h + ".weight", Tensor.ofFloats(Shape.of(12, 64), new float[12 * 64]));
+            w.put(h + ".bias", Tensor.ofFloats(Shape.of(12), new float[12]));
+        }
+        loadFails("tiny_v1_64", w, " (original naming): the checkpoint's classifier head.weight is [12,64] (12 classes), the model's [10,64]"
+                + " (num_classes 10); use a config with \"num_classes\": 12; 4 shape mismatches (head.weight [12,64], model needs [10,64]");
+    }
+
+    @Test
     void allProblemsInOneMessage() {
         Map<String, Tensor> w = golden("tiny_v2_64", "weights.safetensors");
         w.remove("norm.weight");

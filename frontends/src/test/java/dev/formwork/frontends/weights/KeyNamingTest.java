@@ -68,4 +68,25 @@ class KeyNamingTest {
         assertEquals(Shape.of(48), KeyNaming.toTimm(SafetensorsFile.open(TestData.golden("tiny_v2_64").resolve("weights_original.safetensors")),
                 Family.V2).get("stages.3.blocks.1.ls1.gamma").tensor().shape());
     }
+
+    /** timm's own V1 filter counts downsample keys in dict order and mis-maps a name-sorted dict; the name rules do not care. */
+    @Test
+    void mappingDoesNotDependOnKeyOrder() {
+        for (String kase : List.of("tiny_v1_64", "tiny_v2_64")) {
+            SafetensorsFile orig = SafetensorsFile.open(TestData.golden(kase).resolve("weights_original.safetensors"));
+            Family f = kase.contains("v1") ? Family.V1 : Family.V2;
+            Map<String, dev.formwork.ir.Tensor> sorted = new java.util.TreeMap<>(), reversed = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
+            for (String k : orig.keys()) {
+                sorted.put(k, orig.tensor(k));
+                reversed.put(k, orig.tensor(k));
+            }
+            Map<String, KeyNaming.Source> a = KeyNaming.toTimm(orig, f), b = KeyNaming.toTimm("s", sorted, f), c = KeyNaming.toTimm("r", reversed, f);
+            assertEquals(a.keySet(), b.keySet());
+            assertEquals(a.keySet(), c.keySet());
+            for (String k : a.keySet()) {
+                assertEquals(a.get(k).fileKey(), b.get(k).fileKey(), k);
+                assertEquals(a.get(k).fileKey(), c.get(k).fileKey(), k);
+            }
+        }
+    }
 }

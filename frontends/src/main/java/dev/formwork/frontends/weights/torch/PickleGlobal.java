@@ -77,6 +77,15 @@ public enum PickleGlobal {
         this.names = List.of(names);
     }
 
+    /** The Python 3 name of a module protocol 2 may spell the Python 2 way (as {@code fix_imports} maps it). */
+    static String python3Module(String module) {
+        return switch (module) {
+            case "__builtin__" -> "builtins";
+            case "copy_reg" -> "copyreg";
+            default -> module;
+        };
+    }
+
     /** The {@code module.name} spellings this entry accepts (storage types: see {@link StorageType}). */
     public List<String> names() {
         return names;
@@ -88,11 +97,7 @@ public enum PickleGlobal {
      * {@code copy_reg}) are mapped as Python's own {@code fix_imports} does.
      */
     static PickleGlobal lookup(String module, String name) {
-        String m = switch (module) {
-            case "__builtin__" -> "builtins";
-            case "copy_reg" -> "copyreg";
-            default -> module;
-        };
+        String m = python3Module(module);
         if (m.equals("torch") && StorageType.byPythonName(name) != null) return STORAGE_TYPE;
         String q = m + "." + name;
         for (PickleGlobal g : values()) {

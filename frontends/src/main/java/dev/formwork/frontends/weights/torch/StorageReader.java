@@ -8,43 +8,75 @@ import dev.formwork.ir.Shape;
 import dev.formwork.ir.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Turns {@link TensorRef}s (a window of a storage) into IR tensors. Each storage entry is read
- * once ({@link ZipArchive#read}: a mapping for the STORED entries torch writes) and shared by
- * every tensor that views it.
+ * Turns {@link TensorRef}s (a window of a storage) into IR tensors. Each storage record is read
+ * once (a mapping of the file region, see {@link Records}) and shared by every tensor that views
+ * it.
  *
  * <p>A contiguous tensor is a slice of its storage, so of the mapped file: no copy. Strided
- * (non-contiguous) tensors, which a state dict holds only when a parameter was saved as a view
- * of a transposed or sliced tensor, are gathered into a new contiguous buffer. float32, float16,
- * int64 and int32 keep their bytes; bfloat16 is widened to float32 as the safetensors reader
- * does (the IR has no bfloat16); other element types are an error naming the key.
+ * (non-contiguous) tensors, which a state dict holds when a parameter was saved as a view of a
+ * transposed or sliced tensor or in {@code channels_last} memory format, are gathered into a new
+ * contiguous buffer. float32, float16, int64 and int32 keep their bytes; bfloat16 is widened to
+ * float32 (exact, as the safetensors reader does: the IR has no bfloat16); float64 is narrowed to
+ * float32 with a warning (the only lossy conversion); other element types are an error naming
+ * the key.
  */
 final class StorageReader {
-    private final String where;
-    private final ZipArchive zip;
-    private final String prefix;
-    private final Map<String, ByteBuffer> cache = new HashMap<>();
+    /** Where the bytes of each storage are: zip entries or the tail of a legacy file. */
+    interface Records {
+        /**
+         * The storage's bytes, exactly {@code numel x element size} long, little-endian; a
+         * record of any other size is an error ({@code at} names file and key).
+         */
+        ByteBuffer bytes(String at, StorageRef s);
+    }
 
-    StorageReader(String where, ZipArchive zip, String prefix) {
+    private final String where;
+    private final Records records;
+    private final Map<String, ByteBuffer> cache = new HashMap<>();
+    private final List<String> narrowed = new ArrayList<>();
+
+    StorageReader(String where, Records records) {
         this.where = where;
-        this.zip = zip;
-        this.prefix = prefix;
+        this.records = records;
+    }
+
+    /** The zip format's records: {@code <prefix>data/<key>} entries. */
+    static Records zip(ZipArchive zip, String prefix) {
+        return (at, s) -> {
+            String name = prefix + "data/" + s.key();
+            ZipArchive.Entry e = zip.entry(name);
+            if (e == null) throw new FormworkException(at + "storage entry " + Unpickler.printable(name) + " is missing from the zip");
+            long need = mul(at, s.numel(), s.type().elementSize());
+            if (e.size() != need) {
+                throw new FormworkException(at + "storage entry " + Unpickler.printable(name) + " holds " + e.size() + " bytes, the pickle says "
+                        + s.numel() + " x " + s.type().dtypeName() + " (" + need + " bytes)");
+            }
+            return zip.read(e);
+        };
+    }
+
+    /** Keys of the float64 tensors narrowed to float32 so far, in read order. */
+    List<String> narrowed() {
+        return narrowed;
     }
 
     Tensor tensor(String key, TensorRef t) {
         String at = where + ": key \"" + Unpickler.printable(key) + "\": ";
         StorageRef s = t.storage();
         DType dtype = switch (s.type()) {
-            case FLOAT, BFLOAT16 -> DType.FLOAT32;
+            case FLOAT, BFLOAT16, DOUBLE -> DType.FLOAT32;
             case HALF -> DType.FLOAT16;
             case LONG -> DType.INT64;
             case INT -> DType.INT32;
             default -> throw new FormworkException(at + "element type " + s.type().dtypeName() + " (torch." + s.type().pythonName()
-                    + ") is not supported (float32, float16, bfloat16, int64, int32)");
+                    + ") is not supported (float32, float16, bfloat16, float64, int64, int32)");
         };
         long[] size = t.size(), stride = t.stride();
         int[] dims = new int[size.length];
@@ -75,22 +107,19 @@ final class StorageReader {
         }
         bytes.order(ByteOrder.LITTLE_ENDIAN);
         if (s.type() == StorageType.BFLOAT16) return widenBf16(shape, bytes);
+        if (s.type() == StorageType.DOUBLE) {
+            narrowed.add(key);
+            return narrowF64(shape, bytes);
+        }
         return Tensor.wrap(dtype, shape, bytes);
     }
 
     private ByteBuffer storage(String at, StorageRef s) {
         ByteBuffer b = cache.get(s.key());
-        if (b != null) return b;
-        String name = prefix + "data/" + s.key();
-        ZipArchive.Entry e = zip.entry(name);
-        if (e == null) throw new FormworkException(at + "storage entry " + Unpickler.printable(name) + " is missing from the zip");
-        long need = mul(at, s.numel(), s.type().elementSize());
-        if (e.size() < need) {
-            throw new FormworkException(at + "storage entry " + Unpickler.printable(name) + " holds " + e.size() + " bytes, the pickle says "
-                    + s.numel() + " x " + s.type().dtypeName() + " (" + need + " bytes)");
+        if (b == null) {
+            b = records.bytes(at, s);
+            cache.put(s.key(), b);
         }
-        b = zip.read(e);
-        cache.put(s.key(), b);
         return b;
     }
 
@@ -130,7 +159,15 @@ final class StorageReader {
         return Tensor.wrap(DType.FLOAT32, shape, out);
     }
 
-    private static long mul(String at, long a, long b) {
+    /** Rounds each float64 to the nearest float32 (Java's narrowing is round-to-nearest-even). */
+    private static Tensor narrowF64(Shape shape, ByteBuffer b) {
+        int n = Math.toIntExact(shape.numel());
+        ByteBuffer out = ByteBuffer.allocate(n * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) out.putFloat(i * 4, (float) b.getDouble(i * 8));
+        return Tensor.wrap(DType.FLOAT32, shape, out);
+    }
+
+    static long mul(String at, long a, long b) {
         try {
             return Math.multiplyExact(a, b);
         } catch (ArithmeticException e) {

@@ -4,9 +4,12 @@ import dev.formwork.frontends.weights.torch.Pickled.Dict;
 import dev.formwork.frontends.weights.torch.Pickled.TensorRef;
 import dev.formwork.ir.FormworkException;
 import dev.formwork.ir.Tensor;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -14,34 +17,70 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A PyTorch zip checkpoint ({@code torch.save} since 1.6: {@code .pth}, {@code .pt}, timm's
+ * A PyTorch checkpoint ({@code torch.save}: {@code .pth}, {@code .pt}, timm's
  * {@code pytorch_model.bin}) read as data: the state dict's tensors, nothing else.
  *
- * <p>Layout: one top-level folder (torch 1.x names it after the file, 2.x {@code archive})
- * holding {@code data.pkl} (the pickled object, with storages as persistent ids),
- * {@code data/<key>} (each storage's raw bytes), {@code version} and, since torch 2.x,
- * {@code byteorder}. The pickle is read by the restricted {@link Unpickler}; then the state dict
- * is chosen as the spec's loaders do ({@code state_dict}, else {@code model}, else the top-level
- * dict itself), and only its tensors' storages are read, as views of the mapped file.
+ * <p>Zip layout (torch 1.6 and later): one top-level folder (torch 1.x names it after the file,
+ * 2.x {@code archive}, a renamed file keeps the old name) holding {@code data.pkl} (the pickled
+ * object, with storages as persistent ids), {@code data/<key>} (each storage's raw bytes),
+ * {@code version} and, since torch 2.x, {@code byteorder}, {@code .data/serialization_id},
+ * {@code .format_version} and {@code .storage_alignment} (read only as far as they matter:
+ * byteorder). The legacy non-zip layout is {@link LegacyFile}. Either way the pickle is read by
+ * the restricted {@link Unpickler}; then the state dict is chosen ({@link #choose}) and only its
+ * tensors' storages are read, as views of the mapped file.
  */
 public final class TorchCheckpoint {
     private static final long MAX_PICKLE = 256L << 20;
+    private static final String DDP_PREFIX = "module.";
 
+    private final String format;
+    private final String root;
     private final Integer formatVersion;
     private final String wrapper;
     private final List<String> topLevelKeys;
     private final Map<String, Tensor> tensors;
+    private final Map<String, StorageType> storageTypes;
+    private final boolean strippedModulePrefix;
+    private final List<String> warnings;
 
-    private TorchCheckpoint(Integer formatVersion, String wrapper, List<String> topLevelKeys, Map<String, Tensor> tensors) {
+    private TorchCheckpoint(String format, String root, Integer formatVersion, String wrapper, List<String> topLevelKeys,
+            Map<String, Tensor> tensors, Map<String, StorageType> storageTypes, boolean strippedModulePrefix, List<String> warnings) {
+        this.format = format;
+        this.root = root;
         this.formatVersion = formatVersion;
         this.wrapper = wrapper;
         this.topLevelKeys = topLevelKeys;
         this.tensors = tensors;
+        this.storageTypes = storageTypes;
+        this.strippedModulePrefix = strippedModulePrefix;
+        this.warnings = warnings;
     }
 
-    /** Reads {@code file}; every problem is one {@link FormworkException} line naming the file (and key). */
+    /** Reads {@code file}, choosing the state dict itself; every problem is one {@link FormworkException} line naming the file (and key). */
     public static TorchCheckpoint read(Path file) {
+        return read(file, null);
+    }
+
+    /**
+     * Reads {@code file}; with {@code weightsKey} non-null the state dict is that top-level entry
+     * (e.g. {@code model_ema}), otherwise {@code state_dict}, else {@code model}, else the file's
+     * dict itself.
+     */
+    public static TorchCheckpoint read(Path file, String weightsKey) {
         String where = file.toString();
+        ByteBuffer head = ByteBuffer.allocate(4);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            while (head.hasRemaining() && ch.read(head, head.position()) > 0) {
+                // the first bytes decide the format
+            }
+            head.flip();
+            if (LegacyFile.looksLegacy(head)) {
+                LegacyFile legacy = LegacyFile.read(where, ch);
+                return unwrap(where, "legacy", null, null, legacy.top, new StorageReader(where, legacy.records), weightsKey);
+            }
+        } catch (IOException e) {
+            throw new FormworkException(where + ": cannot read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+        }
         try (ZipArchive zip = ZipArchive.open(file)) {
             String prefix = archivePrefix(where, zip);
             checkByteOrder(where, zip, prefix);
@@ -49,30 +88,84 @@ public final class TorchCheckpoint {
             ZipArchive.Entry pkl = zip.entry(prefix + "data.pkl");
             if (pkl.size() > MAX_PICKLE) throw new FormworkException(where + ": " + pkl.name() + " is " + pkl.size() + " bytes; a state dict's pickle is far smaller");
             Object top = Unpickler.load(where, zip.read(pkl));
-            if (!(top instanceof Dict d)) {
-                throw new FormworkException(where + ": the checkpoint holds a " + Pickled.typeName(top)
-                        + ", expected a dict of tensors (a state_dict, or a dict with \"state_dict\" or \"model\")");
-            }
-            List<String> keys = new ArrayList<>();
-            for (Object k : d.map().keySet()) keys.add(String.valueOf(k));
-            String wrapper = d.map().get("state_dict") instanceof Dict ? "state_dict" : d.map().get("model") instanceof Dict ? "model" : null;
-            Dict chosen = wrapper == null ? d : (Dict) d.map().get(wrapper);
-            StorageReader storages = new StorageReader(where, zip, prefix);
-            Map<String, Tensor> out = new LinkedHashMap<>();
-            for (Map.Entry<Object, Object> e : chosen.map().entrySet()) {
-                String in = wrapper == null ? "" : " (in \"" + wrapper + "\")";
-                if (!(e.getKey() instanceof String key)) {
-                    throw new FormworkException(where + ": state dict key " + Unpickler.printable(String.valueOf(e.getKey())) + in
-                            + " is a " + Pickled.typeName(e.getKey()) + ", expected str");
-                }
-                if (!(e.getValue() instanceof TensorRef t)) {
-                    throw new FormworkException(where + ": key \"" + Unpickler.printable(key) + "\"" + in + " holds a "
-                            + Pickled.typeName(e.getValue()) + ", not a tensor" + (wrapper == null ? hint(d) : ""));
-                }
-                out.put(key, storages.tensor(key, t));
-            }
-            return new TorchCheckpoint(version, wrapper, Collections.unmodifiableList(keys), Collections.unmodifiableMap(out));
+            String root = prefix.substring(0, prefix.length() - 1);
+            return unwrap(where, "zip", root, version, top, new StorageReader(where, StorageReader.zip(zip, prefix)), weightsKey);
         }
+    }
+
+    private static TorchCheckpoint unwrap(String where, String format, String root, Integer version, Object top, StorageReader storages, String weightsKey) {
+        if (!(top instanceof Dict d)) {
+            throw new FormworkException(where + ": the checkpoint holds a " + Pickled.typeName(top)
+                    + ", expected a dict of tensors (a state_dict, or a dict with \"state_dict\" or \"model\")");
+        }
+        List<String> keys = new ArrayList<>();
+        for (Object k : d.map().keySet()) keys.add(String.valueOf(k));
+        String wrapper = choose(where, d, weightsKey);
+        Dict chosen = wrapper == null ? d : (Dict) d.map().get(wrapper);
+        boolean ddp = !chosen.map().isEmpty() && chosen.map().keySet().stream().allMatch(k -> k instanceof String s && s.startsWith(DDP_PREFIX));
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        Map<String, StorageType> types = new LinkedHashMap<>();
+        String in = wrapper == null ? "" : " (in \"" + Unpickler.printable(wrapper) + "\")";
+        for (Map.Entry<Object, Object> e : chosen.map().entrySet()) {
+            if (!(e.getKey() instanceof String key)) {
+                throw new FormworkException(where + ": state dict key " + Unpickler.printable(String.valueOf(e.getKey())) + in
+                        + " is a " + Pickled.typeName(e.getKey()) + ", expected str");
+            }
+            if (!(e.getValue() instanceof TensorRef t)) {
+                throw new FormworkException(where + ": key \"" + Unpickler.printable(key) + "\"" + in + " holds a "
+                        + Pickled.typeName(e.getValue()) + ", not a tensor" + (wrapper == null ? hint(d) : ""));
+            }
+            String name = ddp ? key.substring(DDP_PREFIX.length()) : key;
+            out.put(name, storages.tensor(key, t));
+            types.put(name, t.storage().type());
+        }
+        List<String> warnings = new ArrayList<>();
+        List<String> narrowed = storages.narrowed();
+        if (!narrowed.isEmpty()) {
+            warnings.add(where + ": " + narrowed.size() + " float64 tensor" + (narrowed.size() == 1 ? "" : "s") + " narrowed to float32 (first: "
+                    + Unpickler.printable(narrowed.get(0)) + ")");
+        }
+        return new TorchCheckpoint(format, root, version, wrapper, Collections.unmodifiableList(keys), Collections.unmodifiableMap(out), Collections.unmodifiableMap(types), ddp,
+                List.copyOf(warnings));
+    }
+
+    /**
+     * Which top-level entry holds the weights, or null for the dict itself. Without a key: the
+     * detection/segmentation loaders' order, {@code state_dict} then {@code model} (so a training
+     * dict gives {@code model}, never {@code model_ema}), then the dict itself if it holds
+     * tensors. When nothing holds tensors the error lists the entries and their types.
+     */
+    private static String choose(String where, Dict top, String weightsKey) {
+        if (weightsKey != null) {
+            String k = "\"" + Unpickler.printable(weightsKey) + "\" (--weights-key)";
+            if (!top.map().containsKey(weightsKey)) throw new FormworkException(where + ": no entry " + k + "; entries: " + entries(top));
+            Object v = top.map().get(weightsKey);
+            if (!(v instanceof Dict)) {
+                throw new FormworkException(where + ": entry " + k + " holds a " + Pickled.typeName(v) + ", not a state dict; entries: " + entries(top));
+            }
+            return weightsKey;
+        }
+        for (String w : List.of("state_dict", "model")) {
+            if (top.map().get(w) instanceof Dict) return w;
+        }
+        if (top.map().values().stream().noneMatch(v -> v instanceof TensorRef)) {
+            throw new FormworkException(where + ": no entry holds a state dict of tensors; entries: " + entries(top)
+                    + "; name the one with the weights with --weights-key");
+        }
+        return null;
+    }
+
+    /** {@code name (type), ...} for the first entries of a dict, for messages. */
+    private static String entries(Dict d) {
+        List<String> ks = new ArrayList<>();
+        for (Map.Entry<Object, Object> e : d.map().entrySet()) {
+            if (ks.size() == 12) {
+                ks.add("... " + (d.map().size() - 12) + " more");
+                break;
+            }
+            ks.add(Unpickler.printable(String.valueOf(e.getKey())) + " (" + Pickled.typeName(e.getValue()) + ")");
+        }
+        return ks.isEmpty() ? "none" : String.join(", ", ks);
     }
 
     /** For a top-level dict that is not a state dict, say which keys it does have. */
@@ -137,12 +230,22 @@ public final class TorchCheckpoint {
         throw new FormworkException(where + ": unknown byteorder \"" + Unpickler.printable(order) + "\"");
     }
 
-    /** The {@code version} record (serialization format, 3 for torch 1.6 to 2.x), or null when absent. */
+    /** {@code zip} (torch 1.6 and later) or {@code legacy} (the older non-zip layout). */
+    public String format() {
+        return format;
+    }
+
+    /** The zip's top-level folder ({@code archive}, or the file stem it was saved under); null for legacy files. */
+    public String root() {
+        return root;
+    }
+
+    /** The {@code version} record (serialization format, 3 for torch 1.6 to 2.x), or null when absent (and for legacy files). */
     public Integer formatVersion() {
         return formatVersion;
     }
 
-    /** {@code state_dict} or {@code model} when the tensors were unwrapped from that key, else null. */
+    /** The top-level entry the tensors were unwrapped from ({@code state_dict}, {@code model}, a --weights-key), else null. */
     public String wrapper() {
         return wrapper;
     }
@@ -152,8 +255,23 @@ public final class TorchCheckpoint {
         return topLevelKeys;
     }
 
-    /** The state dict's tensors in file order; contiguous ones are views of the mapped file. */
+    /** The state dict's tensors in file order (DataParallel {@code module.} prefix removed); contiguous ones are views of the mapped file. */
     public Map<String, Tensor> tensors() {
         return tensors;
+    }
+
+    /** The element type each tensor has in the file (before bfloat16 widening or float64 narrowing), by {@link #tensors} key. */
+    public Map<String, StorageType> storageTypes() {
+        return storageTypes;
+    }
+
+    /** True when every key had DataParallel/DDP's {@code module.} prefix, which {@link #tensors} drops. */
+    public boolean strippedModulePrefix() {
+        return strippedModulePrefix;
+    }
+
+    /** One-line warnings about lossy reads (float64 narrowed to float32). */
+    public List<String> warnings() {
+        return warnings;
     }
 }

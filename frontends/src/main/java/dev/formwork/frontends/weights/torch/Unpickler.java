@@ -24,45 +24,82 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A restricted unpickler: reads the pickle opcodes {@code torch.save} writes (protocol 2, plus
- * the protocol 3-4 opcodes a re-saved file may use) and builds {@link Pickled} data. It never
+ * A restricted unpickler: reads the pickle opcodes {@code torch.save} writes at protocols 2 to 5
+ * (2 is torch's default; 4 and 5 add FRAME, MEMOIZE, STACK_GLOBAL, the 8-byte string and bytes
+ * forms and sets) and builds {@link Pickled} data. It never
  * imports or calls anything: globals must be on the {@link PickleGlobal} whitelist and are
  * interpreted as fixed data constructors; every other global is refused as soon as it is read.
  *
  * <p>Opcodes that exist only to run code (INST, OBJ, EXT1/2/4) and the text opcodes of protocol
  * 0/1 are not implemented and fail with the opcode and byte offset. Every length is checked
- * against the bytes left, so a hostile file can make us allocate at most about its own size.
+ * against the bytes left, so a hostile file can make us allocate at most about its own size; the
+ * interpreter is a loop over an explicit stack, so no nesting in the file deepens Java's stack.
  * Persistent ids resolve to {@link StorageRef}s through {@code ('storage', type, key, location,
- * numel)} only: the storage bytes themselves are read later, and only for the tensors used.
+ * numel)} (zip format) or {@code ('storage', type, root_key, location, numel, view)} (legacy
+ * format) only: the storage bytes themselves are read later, and only for the tensors used.
  */
 final class Unpickler {
     private static final Object MARK = new Object();
     private static final int MAX_GLOBAL_NAME = 256;
     private static final int MAX_LONG_BYTES = 1024;
+    /**
+     * Values one pickle may create (every push counts, so lists and dicts are bounded too). A
+     * training checkpoint of the largest variant with optimizer state needs about 10^5; the cap
+     * keeps a crafted file of tiny opcodes from filling the heap with boxes.
+     */
+    static final int MAX_VALUES = 1 << 23;
 
     private final String where;
+    private final String label;
+    private final boolean legacy;
     private final ByteBuffer in;
     private final ArrayList<Object> stack = new ArrayList<>();
     private final ArrayList<Integer> marks = new ArrayList<>();
     private final Map<Long, Object> memo = new HashMap<>();
     private final Map<String, StorageRef> storages = new LinkedHashMap<>();
     private int opStart;
+    private int created;
 
-    private Unpickler(String where, ByteBuffer data) {
+    private Unpickler(String where, String label, boolean legacy, ByteBuffer data, int start) {
         this.where = where;
+        this.label = label;
+        this.legacy = legacy;
         this.in = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        this.in.position(0);
+        this.in.position(start);
     }
 
-    /** Unpickles {@code data}; {@code where} (the checkpoint file) prefixes every message. */
+    /** Unpickles a zip checkpoint's {@code data.pkl}; {@code where} (the checkpoint file) prefixes every message. */
     static Object load(String where, ByteBuffer data) {
-        Unpickler u = new Unpickler(where, data);
+        return new Unpickler(where, "data.pkl", false, data, 0).load();
+    }
+
+    /**
+     * An unpickler for one of the pickles a legacy (non-zip) file holds back to back, starting at
+     * byte {@code start} of {@code file}; {@link #load} reads exactly one and {@link #end} says
+     * where the next part begins. Messages give offsets in the file.
+     */
+    static Unpickler legacy(String where, ByteBuffer file, int start) {
+        return new Unpickler(where, "legacy pickle", true, file, start);
+    }
+
+    /** Reads one pickle, up to its STOP. */
+    Object load() {
         try {
-            return u.run();
+            return run();
         } catch (StackOverflowError e) {
             // Only a hostile pickle gets here: a tuple key that contains itself, hashed.
-            throw u.fail("self-referential or too deeply nested values");
+            throw fail("self-referential or too deeply nested values");
         }
+    }
+
+    /** The byte after the STOP of the pickle {@link #load} read. */
+    int end() {
+        return in.position();
+    }
+
+    /** Every storage the pickle's persistent ids named, by key, in first-seen order. */
+    Map<String, StorageRef> storages() {
+        return storages;
     }
 
     private Object run() {
@@ -192,7 +229,7 @@ final class Unpickler {
 
     private Global global(String module, String name) {
         PickleGlobal g = PickleGlobal.lookup(module, name);
-        String q = printable(module) + "." + printable(name);
+        String q = printable(PickleGlobal.python3Module(module)) + "." + printable(name);
         if (g == null) {
             throw new FormworkException(where + ": refusing pickle global " + q
                     + " (checkpoints are read as data, code is never run; save a state_dict of tensors)");
@@ -264,7 +301,14 @@ final class Unpickler {
         int min = g.kind() == PickleGlobal.REBUILD_TENSOR ? 4 : 6;
         String sig = g.qualifiedName() + "(storage, offset, size, stride" + (min == 6 ? ", requires_grad, hooks" : "") + ")";
         if (a.size() < min || a.size() > min + 1) throw fail(sig + " called with " + a.size() + " arguments");
-        if (!(a.get(0) instanceof StorageRef s)) throw fail(sig + ": first argument is a " + Pickled.typeName(a.get(0)) + ", not a storage");
+        Object st = a.get(0);
+        long base = 0, limit = -1;
+        if (st instanceof StorageView v) {
+            st = v.root();
+            base = v.offset();
+            limit = v.numel();
+        }
+        if (!(st instanceof StorageRef s)) throw fail(sig + ": first argument is a " + Pickled.typeName(a.get(0)) + ", not a storage");
         if (!(a.get(1) instanceof Long off) || off < 0) throw fail(sig + ": bad offset " + a.get(1));
         long[] size = longs(a.get(2), sig + ": size");
         long[] stride = longs(a.get(3), sig + ": stride");
@@ -272,7 +316,22 @@ final class Unpickler {
         for (int i = 0; i < size.length; i++) {
             if (size[i] < 0 || stride[i] < 0) throw fail(sig + ": negative size or stride " + Arrays.toString(size) + " " + Arrays.toString(stride));
         }
-        return new TensorRef(s, off, size, stride);
+        if (limit >= 0) {
+            // A tensor on a legacy storage view must stay inside the view, not just inside its root.
+            long numel = 1, last = off;
+            try {
+                for (int i = 0; i < size.length; i++) {
+                    numel = Math.multiplyExact(numel, size[i]);
+                    if (size[i] > 0) last = Math.addExact(last, Math.multiplyExact(size[i] - 1, stride[i]));
+                }
+            } catch (ArithmeticException e) {
+                throw fail(sig + ": tensor size overflows");
+            }
+            if (numel > 0 && last >= limit) {
+                throw fail(sig + ": tensor " + Arrays.toString(size) + " at offset " + off + " reaches element " + last + " of a storage view of " + limit);
+            }
+        }
+        return new TensorRef(s, Math.addExact(off, base), size, stride);
     }
 
     private long[] longs(Object v, String what) {
@@ -319,9 +378,10 @@ final class Unpickler {
         throw fail("BUILD on a " + Pickled.typeName(target) + " (only objects of whitelisted classes take state)");
     }
 
-    private StorageRef persistentLoad(Object pid) {
-        if (!(pid instanceof Tuple t) || t.size() != 5 || !"storage".equals(t.get(0))) {
-            throw fail("persistent id " + Pickled.typeName(pid) + " is not ('storage', type, key, location, numel)");
+    private Object persistentLoad(Object pid) {
+        int n = legacy ? 6 : 5;
+        if (!(pid instanceof Tuple t) || t.size() != n || !"storage".equals(t.get(0))) {
+            throw fail("persistent id " + Pickled.typeName(pid) + " is not ('storage', type, key, location, numel" + (legacy ? ", view)" : ")"));
         }
         if (!(t.get(1) instanceof Global g) || g.kind() != PickleGlobal.STORAGE_TYPE) {
             throw fail("persistent id names storage type " + Pickled.typeName(t.get(1)) + ", not a torch.*Storage");
@@ -332,17 +392,27 @@ final class Unpickler {
         }
         StorageRef ref = new StorageRef(type, key, loc, numel);
         StorageRef prev = storages.putIfAbsent(key, ref);
-        if (prev == null) return ref;
-        if (prev.type() != type || prev.numel() != numel) {
+        if (prev != null && (prev.type() != type || prev.numel() != numel)) {
             throw fail("storage " + printable(key) + " is referenced as " + prev.type().pythonName() + "[" + prev.numel() + "] and as "
                     + type.pythonName() + "[" + numel + "]");
         }
-        return prev;
+        StorageRef root = prev == null ? ref : prev;
+        if (!legacy || t.get(5) == null) return root;
+        // Pre-1.0 torch pickled storage views: (view_key, element offset, element count) of the root.
+        if (!(t.get(5) instanceof Tuple v) || v.size() != 3 || !(v.get(0) instanceof String) || !(v.get(1) instanceof Long off)
+                || !(v.get(2) instanceof Long len) || off < 0 || len < 0 || off > numel - len) {
+            throw fail("storage view " + t.get(5) + " does not lie inside storage " + printable(key) + " of " + numel + " elements");
+        }
+        return new StorageView(root, off, len);
     }
+
+    /** A window of a legacy root storage, as pre-1.0 torch pickled {@code storage[offset:offset+numel]}. */
+    record StorageView(StorageRef root, long offset, long numel) {}
 
     // ---- stack and memo ----
 
     private void push(Object v) {
+        if (++created > MAX_VALUES) throw fail("more than " + MAX_VALUES + " values in one pickle; not a checkpoint");
         stack.add(v);
     }
 
@@ -474,6 +544,6 @@ final class Unpickler {
     }
 
     private FormworkException fail(String msg) {
-        return new FormworkException(where + ": data.pkl byte " + opStart + ": " + msg);
+        return new FormworkException(where + ": " + label + " byte " + opStart + ": " + msg);
     }
 }

@@ -146,6 +146,7 @@ final class ZipArchive implements Closeable {
                 x += 4 + len;
             }
             p += 46 + nameLen + extraLen + commentLen;
+            checkName(where, name);
             Entry e = new Entry(name, method, flags, crc, csize, usize, local);
             if (e.size() < 0 || e.compressedSize() < 0 || e.localOffset() < 0 || e.localOffset() + 30 > dirOffset) {
                 throw new FormworkException(where + ": zip entry \"" + Unpickler.printable(name) + "\" has sizes or offset outside the file");
@@ -155,16 +156,25 @@ final class ZipArchive implements Closeable {
         return Collections.unmodifiableMap(out);
     }
 
+    /**
+     * Refuses entry names that could point outside an extraction folder ({@code ..} segments, an
+     * absolute {@code /} or {@code \\} start, a drive letter): torch never writes them, and a
+     * file that has them was crafted, whatever this reader then does with the name.
+     */
+    private static void checkName(String where, String name) {
+        boolean bad = name.isEmpty() || name.startsWith("/") || name.startsWith("\\") || name.indexOf('\0') >= 0
+                || (name.length() > 1 && name.charAt(1) == ':');
+        for (String part : name.split("[/\\\\]")) bad |= part.equals("..");
+        if (bad) throw new FormworkException(where + ": zip entry name \"" + Unpickler.printable(name) + "\" is refused (absolute or with ..)");
+    }
+
     /** Why a file without an end-of-central-directory record is not readable. */
     private static String notZip(FileChannel ch, long size) throws IOException {
         if (size >= 2) {
             ByteBuffer head = read(ch, 0, (int) Math.min(size, 4));
-            if ((head.get(0) & 0xff) == 0x80 && head.get(1) <= 5) {
-                return "legacy (pre-1.6, non-zip) torch.save format is not supported; re-save it with a current torch";
-            }
             if (head.remaining() >= 4 && head.getInt(0) == LOCAL) return "zip archive without an end-of-central-directory record (truncated file?)";
         }
-        return "not a zip-format PyTorch checkpoint (no zip end-of-central-directory record; truncated?)";
+        return "not a PyTorch checkpoint (neither the legacy pickle format nor a zip: no end-of-central-directory record; truncated?)";
     }
 
     /** Where the entry's bytes start: after its local header's name and extra field (torch's 64-byte padding). */

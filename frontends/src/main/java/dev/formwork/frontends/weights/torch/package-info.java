@@ -1,15 +1,19 @@
 /**
- * PyTorch zip checkpoints ({@code torch.save} since 1.6) read as data, never as code.
+ * PyTorch checkpoints ({@code torch.save}: the zip format since 1.6 and the legacy non-zip
+ * format) read as data, never as code.
  *
- * <p>{@link dev.formwork.frontends.weights.torch.TorchCheckpoint#read} opens the zip
- * ({@code ZipArchive}: central directory, STORED storage entries memory-mapped at the offset the
- * local header gives), unpickles {@code data.pkl} with a restricted opcode interpreter
+ * <p>{@link dev.formwork.frontends.weights.torch.TorchCheckpoint#read} opens the file: a zip
+ * ({@code ZipArchive}: central directory, zip64, STORED storage entries memory-mapped at the offset
+ * the local header gives) or a legacy file ({@code LegacyFile}: five pickles, then the raw
+ * storages as slices of one mapping). Every pickle goes through a restricted opcode interpreter
  * ({@code Unpickler}) that knows a fixed whitelist of globals
  * ({@link dev.formwork.frontends.weights.torch.PickleGlobal}) and builds inert values
- * ({@link dev.formwork.frontends.weights.torch.Pickled}), unwraps {@code state_dict} /
- * {@code model}, and returns the state dict's tensors as views of the mapped file
- * ({@code StorageReader}). Key naming (timm or original) is then handled by
- * {@link dev.formwork.frontends.weights.CheckpointWeights} exactly as for safetensors.
+ * ({@link dev.formwork.frontends.weights.torch.Pickled}); then the state dict is chosen
+ * ({@code state_dict}, {@code model}, the file's dict, or a named entry) and its tensors are
+ * returned as views of the mapped file ({@code StorageReader}). Key naming (timm or original) is
+ * then handled by {@link dev.formwork.frontends.weights.CheckpointWeights} exactly as for
+ * safetensors. {@link dev.formwork.frontends.weights.torch.TorchSaveWriter} writes both layouts,
+ * for benchmarks and tests without torch.
  *
  * <p>The whitelist: {@code collections.OrderedDict}; {@code torch._utils._rebuild_tensor_v2},
  * {@code _rebuild_tensor}, {@code _rebuild_parameter}, {@code _rebuild_parameter_with_state};

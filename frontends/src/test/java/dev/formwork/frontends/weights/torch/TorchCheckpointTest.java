@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The reader on real torch.save files and on broken variants of them: data comes out, problems are one line. */
 class TorchCheckpointTest {
@@ -64,9 +66,13 @@ class TorchCheckpointTest {
         for (String k : st.keys()) assertTrue(st.tensor(k).contentEquals(c.tensors().get(k)), k);
     }
 
-    @Test
-    void elementTypesAndViews() {
-        Map<String, Tensor> t = TorchCheckpoint.read(TorchZips.fixture("dtypes.pt")).tensors();
+    /** The same tensors saved by torch in the zip and in the legacy layout. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"dtypes.pt", "dtypes_legacy.pt"})
+    void elementTypesAndViews(String file) {
+        TorchCheckpoint c = TorchCheckpoint.read(TorchZips.fixture(file));
+        assertEquals(file.contains("legacy") ? "legacy" : "zip", c.format());
+        Map<String, Tensor> t = c.tensors();
         float[] base = {1.5f, -2.25f, 3.0f, 0.5f, 4.0f, -1.0f};
         assertEquals(DType.FLOAT32, t.get("f32").dtype());
         assertArrayEquals(base, t.get("f32").toFloatArray());
@@ -91,9 +97,76 @@ class TorchCheckpointTest {
     }
 
     @Test
+    void entryNamesThatLeaveTheArchiveAreRefused() {
+        for (String bad : List.of("../evil/data.pkl", "/abs/data.pkl", "a/../../x", "\\\\server\\x")) {
+            Map<String, byte[]> e = TorchZips.entries(TorchZips.fixture("float64.pt"));
+            e.put(bad, new byte[1]);
+            Path p = TorchZips.write(dir.resolve("names.pt"), e, false);
+            fails(() -> TorchCheckpoint.read(p), p + ": zip entry name \"" + bad + "\" is refused");
+        }
+    }
+
+    @Test
+    void duplicateEntryNamesAreRefused() throws Exception {
+        Map<String, byte[]> e = new java.util.LinkedHashMap<>(TorchZips.entries(TorchZips.fixture("float64.pt")));
+        e.put("float64/data/X", new byte[16]);
+        Path p = TorchZips.write(dir.resolve("dup.pt"), e, false);
+        // Rename the extra entry to "float64/data/0" in its local and central headers: same length, so the zip stays well-formed.
+        byte[] all = Files.readAllBytes(p);
+        String s = new String(all, java.nio.charset.StandardCharsets.ISO_8859_1).replace("float64/data/X", "float64/data/0");
+        Files.write(p, s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        fails(() -> TorchCheckpoint.read(p), p + ": zip entry \"float64/data/0\" appears twice");
+    }
+
+    /** The same file with its end record rewritten the zip64 way (saturated fields, a zip64 record and locator before it). */
+    @Test
+    void zip64EndRecordsAreFollowed() throws Exception {
+        byte[] all = Files.readAllBytes(TorchZips.fixture("float64.pt"));
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(all).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int eocd = all.length - 22;
+        assertEquals(0x06054b50, b.getInt(eocd));
+        long count = b.getShort(eocd + 10) & 0xffff, size = b.getInt(eocd + 12) & 0xffffffffL, offset = b.getInt(eocd + 16) & 0xffffffffL;
+        java.nio.ByteBuffer z = java.nio.ByteBuffer.allocate(eocd + 56 + 20 + 22).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        z.put(all, 0, eocd);
+        z.putInt(0x06064b50).putLong(44).putShort((short) 45).putShort((short) 45).putInt(0).putInt(0).putLong(count).putLong(count)
+                .putLong(size).putLong(offset);
+        z.putInt(0x07064b50).putInt(0).putLong(eocd).putInt(1);
+        z.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) 0xffff).putShort((short) 0xffff).putInt(-1).putInt(-1)
+                .putShort((short) 0);
+        Path p = dir.resolve("zip64.pt");
+        Files.write(p, z.array());
+        assertArrayEquals(new float[] {1, 1}, TorchCheckpoint.read(p).tensors().get("f64").toFloatArray());
+    }
+
+    @Test
+    void locationTagsAreIgnored() throws Exception {
+        Map<String, byte[]> e = TorchZips.entries(TorchZips.fixture("float64.pt"));
+        String pkl = "float64/data.pkl";
+        String s = new String(e.get(pkl), java.nio.charset.StandardCharsets.ISO_8859_1).replace("X\u0003\u0000\u0000\u0000cpu", "X\u0006\u0000\u0000\u0000cuda:0");
+        assertTrue(s.contains("cuda:0"));
+        e.put(pkl, s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Path p = TorchZips.write(dir.resolve("cuda.pt"), e, false);
+        assertArrayEquals(new float[] {1, 1}, TorchCheckpoint.read(p).tensors().get("f64").toFloatArray());
+    }
+
+    @Test
+    void storageRecordLongerThanItsTensorsIsRefused() {
+        Map<String, byte[]> e = TorchZips.entries(TorchZips.fixture("float64.pt"));
+        e.put("float64/data/0", new byte[24]); // two float64 need 16
+        Path p = TorchZips.write(dir.resolve("long.pt"), e, false);
+        fails(() -> TorchCheckpoint.read(p), p.toString(), "key \"f64\"", "holds 24 bytes", "(16 bytes)");
+    }
+
+    @Test
     void unsupportedElementTypeNamesTheKey() {
-        Path f = TorchZips.fixture("float64.pt");
-        fails(() -> TorchCheckpoint.read(f), f.toString(), "key \"f64\"", "float64", "not supported");
+        Map<String, byte[]> e = TorchZips.entries(TorchZips.fixture("float64.pt"));
+        String pkl = "float64/data.pkl";
+        // GLOBAL operands are newline-terminated, so the storage type can be renamed in place: two int16 elements.
+        e.put(pkl, new String(e.get(pkl), java.nio.charset.StandardCharsets.ISO_8859_1).replace("DoubleStorage", "ShortStorage")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        e.put("float64/data/0", new byte[4]);
+        Path p = TorchZips.write(dir.resolve("short.pt"), e, false);
+        fails(() -> TorchCheckpoint.read(p), p.toString(), "key \"f64\"", "int16", "not supported");
     }
 
     @Test
@@ -103,30 +176,71 @@ class TorchCheckpointTest {
                 "key \"step\" (in \"model\") holds a int, not a tensor");
     }
 
-    @Test
-    void topLevelDictWithoutWeightsSaysWhatItHas() throws Exception {
-        Map<String, byte[]> e = TorchZips.entries(TorchZips.fixture("non_tensor.pth"));
-        // Rename the "model" key so nothing is unwrapped: the error lists the top-level keys.
-        String pkl = "non_tensor/data.pkl";
-        byte[] b = e.get(pkl);
-        String s = new String(b, java.nio.charset.StandardCharsets.ISO_8859_1).replace("model", "modex");
-        e.put(pkl, s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-        Path p = TorchZips.write(dir.resolve("nowrap.pth"), e, false);
-        fails(() -> TorchCheckpoint.read(p), p.toString(), "key \"modex\" holds a collections.OrderedDict, not a tensor", "top-level keys: modex",
-                "no \"state_dict\" or \"model\"");
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+        "os.system, ''", "os.system, _legacy", "builtins.eval, ''", "builtins.eval, _legacy",
+        "subprocess.Popen, ''", "subprocess.Popen, _legacy", "builtins.getattr, ''", "builtins.getattr, _legacy",
+    })
+    void maliciousPicklesAreRefusedWithoutRunning(String global, String layout) throws Exception {
+        Files.deleteIfExists(PAYLOAD_MARKER);
+        Path f = TorchZips.fixture("malicious_" + global.replace('.', '_') + layout + ".pth");
+        String[] mn = global.split("\\.");
+        String raw = new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertTrue(raw.contains("c" + mn[0] + "\n" + mn[1] + "\n") && raw.contains(PAYLOAD_MARKER.toString()), "fixture lacks its payload");
+        assertEquals(layout.isEmpty(), raw.startsWith("PK"));
+        fails(() -> TorchCheckpoint.read(f), f + ": refusing pickle global " + global + " (");
+        fails(() -> Models.load(config("tiny_v1_64"), new LoadOptions(1, null, f, 0)), f + ": refusing pickle global " + global);
+        assertFalse(Files.exists(PAYLOAD_MARKER), "the payload ran");
     }
 
     @Test
-    void maliciousPickleIsRefusedWithoutRunningIt() throws Exception {
-        Files.deleteIfExists(PAYLOAD_MARKER);
-        Path f = TorchZips.fixture("malicious.pth");
-        // The fixture really holds the payload (so the refusal is meaningful) ...
-        String pkl = new String(TorchZips.entries(f).get("malicious/data.pkl"), java.nio.charset.StandardCharsets.ISO_8859_1);
-        assertTrue(pkl.contains("cos\nsystem\n") && pkl.contains("touch " + PAYLOAD_MARKER));
-        // ... and is refused as a whole, by the reader and by Models.load.
-        fails(() -> TorchCheckpoint.read(f), f + ": refusing pickle global os.system");
-        fails(() -> Models.load(config("tiny_v1_64"), new LoadOptions(1, null, f, 0)), f + ": refusing pickle global os.system");
-        assertFalse(Files.exists(PAYLOAD_MARKER), "the payload ran");
+    void protocol4OneStorageChannelsLastAndDataParallelPrefix() {
+        TorchCheckpoint c = TorchCheckpoint.read(TorchZips.fixture("tiny_v2_64_views_p4.pt"));
+        assertTrue(c.strippedModulePrefix());
+        SafetensorsFile st = SafetensorsFile.open(TestData.golden("tiny_v2_64").resolve("weights.safetensors"));
+        assertEquals(st.keys(), List.copyOf(c.tensors().keySet()));
+        for (String k : st.keys()) assertTrue(st.tensor(k).contentEquals(c.tensors().get(k)), k);
+        // channels_last 4-D weights and transposed 2-D ones are gathered; 1-D ones are slices of the one storage.
+        assertFalse(c.tensors().get("stem.conv1.conv.weight").data().isDirect());
+        assertFalse(c.tensors().get("head.weight").data().isDirect());
+        assertTrue(c.tensors().get("head.bias").data().isDirect());
+    }
+
+    @Test
+    void bf16LegacyTrainingDictTakesModelNotEma() {
+        Path f = TorchZips.fixture("tiny_v2_64_bf16_legacy.pth");
+        TorchCheckpoint c = TorchCheckpoint.read(f);
+        assertEquals("model", c.wrapper());
+        assertEquals(List.of("model", "optimizer", "lr_scheduler", "epoch", "model_ema", "scaler", "max_accuracy", "args"), c.topLevelKeys());
+        assertEquals(DType.FLOAT32, c.tensors().get("head.weight").dtype()); // bfloat16 widened
+        TorchCheckpoint ema = TorchCheckpoint.read(f, "model_ema");
+        assertEquals("model_ema", ema.wrapper());
+        assertEquals(List.of("ema_probe"), List.copyOf(ema.tensors().keySet()));
+        fails(() -> TorchCheckpoint.read(f, "ema"), f + ": no entry \"ema\" (--weights-key); entries: model (collections.OrderedDict), optimizer (dict)",
+                "epoch (int)", "args (argparse.Namespace)");
+        fails(() -> TorchCheckpoint.read(f, "epoch"), f + ": entry \"epoch\" (--weights-key) holds a int, not a state dict");
+    }
+
+    @Test
+    void float64IsNarrowedWithAWarning() {
+        TorchCheckpoint c = TorchCheckpoint.read(TorchZips.fixture("float64.pt"));
+        assertEquals(DType.FLOAT32, c.tensors().get("f64").dtype());
+        assertArrayEquals(new float[] {1, 1}, c.tensors().get("f64").toFloatArray());
+        assertEquals(1, c.warnings().size());
+        assertTrue(c.warnings().get(0).endsWith("float64.pt: 1 float64 tensor narrowed to float32 (first: f64)"), c.warnings().get(0));
+    }
+
+    @Test
+    void noEntryHoldingWeightsListsTheEntries() throws Exception {
+        Map<String, byte[]> e = TorchZips.entries(TorchZips.fixture("non_tensor.pth"));
+        String pkl = "non_tensor/data.pkl";
+        String s = new String(e.get(pkl), java.nio.charset.StandardCharsets.ISO_8859_1).replace("model", "net__");
+        e.put(pkl, s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Path p = TorchZips.write(dir.resolve("nowrap.pth"), e, false);
+        fails(() -> TorchCheckpoint.read(p), p + ": no entry holds a state dict of tensors; entries: net__ (collections.OrderedDict); name the one",
+                "--weights-key");
+        // Named explicitly, the entry is read as a state dict (and its int is then the problem).
+        fails(() -> TorchCheckpoint.read(p, "net__"), p + ": key \"step\" (in \"net__\") holds a int, not a tensor");
     }
 
     @Test
@@ -138,14 +252,24 @@ class TorchCheckpointTest {
         Files.write(p, Arrays.copyOf(all, all.length - 10));
         fails(() -> TorchCheckpoint.read(p), p.toString(), "truncated");
         Files.write(p, new byte[0]);
-        fails(() -> TorchCheckpoint.read(p), p.toString(), "not a zip-format PyTorch checkpoint");
+        fails(() -> TorchCheckpoint.read(p), p.toString(), "not a PyTorch checkpoint");
     }
 
     @Test
-    void legacyFormatIsNamed() throws Exception {
+    void brokenLegacyFiles() throws Exception {
+        byte[] all = Files.readAllBytes(TorchZips.fixture("dtypes_legacy.pt"));
         Path p = dir.resolve("old.pth");
-        Files.write(p, new byte[] {(byte) 0x80, 2, (byte) 0x8a, 10, 0x6c, (byte) 0xfc, (byte) 0x9c, 0x46, (byte) 0xf9, 0x20, 0x6a, (byte) 0xa8, 0x50, 0x19});
-        fails(() -> TorchCheckpoint.read(p), p.toString(), "legacy (pre-1.6, non-zip) torch.save format");
+        Files.write(p, Arrays.copyOf(all, all.length - 10));
+        fails(() -> TorchCheckpoint.read(p), p.toString(), "runs past the end of the file (truncated?)");
+        Files.write(p, Arrays.copyOf(all, all.length + 3));
+        fails(() -> TorchCheckpoint.read(p), p + ": 3 bytes after the last storage");
+        Files.write(p, Arrays.copyOf(all, 30));
+        fails(() -> TorchCheckpoint.read(p), p.toString(), "legacy pickle byte");
+        // The magic number's first byte changed: a pickle, but not torch's.
+        byte[] bad = all.clone();
+        bad[4] ^= 1;
+        Files.write(p, bad);
+        fails(() -> TorchCheckpoint.read(p), p.toString(), "not torch's magic number");
     }
 
     @Test
@@ -223,7 +347,7 @@ class TorchCheckpointTest {
         Path p = dir.resolve("w.pth");
         fails(() -> Models.load(config("tiny_v1_64"), new LoadOptions(1, null, p, 0)), p + ": weights file not found");
         Files.write(p, "not a zip at all".getBytes());
-        fails(() -> Models.load(config("tiny_v1_64"), new LoadOptions(1, null, p, 0)), p.toString(), "not a zip-format PyTorch checkpoint");
+        fails(() -> Models.load(config("tiny_v1_64"), new LoadOptions(1, null, p, 0)), p.toString(), "not a PyTorch checkpoint");
     }
 
     @Test

@@ -124,7 +124,7 @@ class UnpicklerTest {
         "collections defaultdict", "torch.nn.modules.conv Conv2d"})
     void nonWhitelistedGlobalsAreRefusedOnSight(String g) {
         String[] mn = g.split(" ");
-        String shown = mn[0] + "." + mn[1];
+        String shown = PickleGlobal.python3Module(mn[0]) + "." + mn[1];
         // Refused at the GLOBAL itself: nothing after it (arguments, REDUCE) is read.
         fails(() -> p().global(mn[0], mn[1]).op(0xff).load(), "t.pth: refusing pickle global " + shown);
         // The same through STACK_GLOBAL (protocol 4).
@@ -176,6 +176,73 @@ class UnpicklerTest {
         fails(() -> p().op('c').op("os".chars().toArray()).load(), "not newline-terminated");
         // A tuple that contains a list that contains the tuple, used as a dict key: hashing never ends.
         fails(() -> p().op('}', ']', 'q', 0, 0x85, 'q', 1, '0', 'h', 0, 'h', 1, 'a', '0', 'h', 1, 'N', 's', '.').load(), "self-referential");
+    }
+
+    @Test
+    void protocol4And5Opcodes() {
+        // PROTO 5, FRAME, then (BINUNICODE8 'k' MEMOIZE, BINBYTES8 b'ab' MEMOIZE, SHORT_BINBYTES b'z', BYTEARRAY8 b'',
+        // EMPTY_SET + ADDITEMS {1, 2}, FROZENSET {3}, BINGET 0) as a tuple
+        P x = new P().op(0x80, 5, 0x95, 40, 0, 0, 0, 0, 0, 0, 0, '(')
+                .op(0x8d, 1, 0, 0, 0, 0, 0, 0, 0, 'k', 0x94)
+                .op(0x8e, 2, 0, 0, 0, 0, 0, 0, 0, 'a', 'b', 0x94)
+                .op('C', 1, 'z')
+                .op(0x96, 0, 0, 0, 0, 0, 0, 0, 0)
+                .op(0x8f, '(', 'K', 1, 'K', 2, 0x90)
+                .op('(', 'K', 3, 0x91)
+                .op('h', 0, 't', '.');
+        Tuple t = (Tuple) x.load();
+        assertEquals("k", t.get(0));
+        assertEquals("ab", new String(((Pickled.Bytes) t.get(1)).value(), StandardCharsets.US_ASCII));
+        assertEquals("z", new String(((Pickled.Bytes) t.get(2)).value(), StandardCharsets.US_ASCII));
+        assertEquals(0, ((Pickled.Bytes) t.get(3)).value().length);
+        assertEquals(new Pickled.PySet(false, List.of(1L, 2L)), t.get(4));
+        assertEquals(new Pickled.PySet(true, List.of(3L)), t.get(5));
+        assertEquals("k", t.get(6));
+        // STACK_GLOBAL of a whitelisted name builds it; NEWOBJ_EX without keywords is NEWOBJ.
+        P od = new P().op(0x80, 4, 0x8c, 11).op("collections".chars().toArray()).op(0x8c, 11).op("OrderedDict".chars().toArray())
+                .op(0x93, 0x94, ')', 'R', '.');
+        assertEquals("collections.OrderedDict", ((Dict) od.load()).type());
+        PyObject ns = (PyObject) new P().op(0x80, 4).global("argparse", "Namespace").op(')', '}', 0x92, '.').load();
+        assertEquals("argparse.Namespace", ns.type());
+        fails(() -> new P().op(0x80, 4).global("argparse", "Namespace").op(')', '}').str("a").op('K', 1, 's', 0x92, '.').load(),
+                "NEWOBJ_EX with keyword arguments");
+    }
+
+    /** ('storage', FloatStorage, '0', 'cpu', 10, view) then _rebuild_tensor_v2(storage, offset, (size,), (1,)) in a legacy pickle. */
+    static Object legacyTensor(String view, int offset, int size) {
+        P x = p().global("torch._utils", "_rebuild_tensor_v2").op('(', '(').str("storage").global("torch", "FloatStorage").str("0")
+                .str("cpu").op('K', 10);
+        if (view == null) x.op('N');
+        else x.op('(').str("v").op('K', Integer.parseInt(view.split(",")[0]), 'K', Integer.parseInt(view.split(",")[1]), 't');
+        x.op('t', 'Q', 'K', offset, 'K', size, 0x85, 'K', 1, 0x85, 0x89, '}', 't', 'R', '.');
+        return Unpickler.legacy("t.pth", ByteBuffer.wrap(x.b.toByteArray()), 0).load();
+    }
+
+    @Test
+    void legacyStorageViewsAreWindowsOfTheirRoot() {
+        TensorRef plain = (TensorRef) legacyTensor(null, 1, 9);
+        assertEquals(1, plain.offset());
+        assertEquals(10, plain.storage().numel());
+        // storage[4:7] viewed whole: the tensor starts at root element 4.
+        TensorRef v = (TensorRef) legacyTensor("4,3", 0, 3);
+        assertEquals(4, v.offset());
+        assertEquals("0", v.storage().key());
+        fails(() -> legacyTensor("4,3", 1, 3), "reaches element 3 of a storage view of 3");
+        fails(() -> legacyTensor("8,3", 0, 1), "storage view", "does not lie inside storage 0 of 10 elements");
+        // The zip format's persistent ids have no view field.
+        fails(() -> p().op('(').str("storage").global("torch", "FloatStorage").str("0").str("cpu").op('K', 1, 'N', 't', 'Q', '.').load(),
+                "is not ('storage', type, key, location, numel)");
+    }
+
+    @Test
+    void valueCountIsBounded() {
+        // [None, None, ...]: one byte per value, so a small file could otherwise ask for billions of boxes.
+        byte[] b = new byte[Unpickler.MAX_VALUES + 8];
+        b[0] = (byte) 0x80;
+        b[1] = 2;
+        b[2] = ']';
+        java.util.Arrays.fill(b, 3, b.length, (byte) 'N');
+        fails(() -> Unpickler.load("t.pth", ByteBuffer.wrap(b)), "more than " + Unpickler.MAX_VALUES + " values in one pickle");
     }
 
     @Test
