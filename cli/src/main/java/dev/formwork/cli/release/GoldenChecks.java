@@ -54,7 +54,7 @@ final class GoldenChecks {
         return results;
     }
 
-    private static NdArray probabilities(NdArray logits) {
+    static NdArray probabilities(NdArray logits) {
         int k = logits.dim(-1);
         float[] l = logits.data(), p = new float[k];
         double max = Double.NEGATIVE_INFINITY, sum = 0;

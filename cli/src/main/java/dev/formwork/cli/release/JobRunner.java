@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Runs one job in this process: {@code convert} with {@code --verify --report} into a staging
- * folder, the golden checks on the written artifact, then the artifact renamed into place and
+ * Runs one job in this process: {@code convert --report} into a staging folder, the reference
+ * check and the golden checks on the written artifact, then the artifact renamed into place and
  * the job's manifest entry written to {@code OUT/.release/jobs/}. With a cache, an unchanged job
  * is restored instead and a new one stored.
  */
@@ -51,24 +51,25 @@ final class JobRunner {
         StringWriter stdout = new StringWriter(), stderr = new StringWriter();
         int code = Main.execute(convertArgs(job, stage, report).toArray(String[]::new),
                 new PrintWriter(stdout, true), new PrintWriter(stderr, true));
-        if (code != Main.OK && code != Main.MISMATCH) {
+        if (code != Main.OK) {
             String why = errorLine(stderr.toString());
             if (code == Main.BAD_INPUT) throw new FormworkException(job.name() + ": convert refused: " + why);
             throw new IllegalStateException(job.name() + ": convert failed with exit code " + code + ": " + why);
         }
         Map<String, Object> written = artifact(CanonicalJson.read(report, "convert report"));
         Path staged = Path.of((String) written.get("path"));
+        Map<String, Object> verification = ReferenceCheck.run(job, staged);
         List<Object> golden = GoldenChecks.run(job, staged);
         Files.createDirectories(dest.toAbsolutePath().getParent());
         AtomicOutput.deleteRecursively(dest);
         Files.move(staged, dest, StandardCopyOption.ATOMIC_MOVE);
         AtomicOutput.deleteRecursively(stage);
-        return entry(job, written, golden);
+        return entry(job, written, verification, golden);
     }
 
     /** The manifest entry of a built job (everything but the cache flag depends only on the job's inputs). */
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> entry(Job job, Map<String, Object> written, List<Object> golden) {
+    private static Map<String, Object> entry(Job job, Map<String, Object> written, Map<String, Object> v, List<Object> golden) {
         Map<String, Object> inputs = Job.inputs(job.model(), job.target());
         Map<String, Object> source = new TreeMap<>((Map<String, Object>) inputs.get("model"));
         Map<String, Object> e = new TreeMap<>();
@@ -85,10 +86,9 @@ final class JobRunner {
         e.put("options", inputs.get("options"));
         e.put("formwork_version", inputs.get("formwork_version"));
         e.put("ops", written.get("ops") == null ? Map.of() : new TreeMap<>((Map<String, Object>) written.get("ops")));
-        Map<String, Object> v = written.get("verification") == null ? null : new TreeMap<>((Map<String, Object>) written.get("verification"));
         e.put("verification", v);
         e.put("golden", golden);
-        boolean passed = v != null && Boolean.TRUE.equals(v.get("passed"));
+        boolean passed = Boolean.TRUE.equals(v.get("passed"));
         for (Object g : golden) passed &= Boolean.TRUE.equals(((Map<String, Object>) g).get("passed"));
         e.put("passed", passed);
         e.put("from_cache", false);
@@ -114,7 +114,7 @@ final class JobRunner {
         else a.addAll(List.of("--seed", Long.toString(m.seed())));
         if (m.imageSize() != null) a.addAll(List.of("--image-size", m.imageSize().toString()));
         if (m.labelsPath() != null) a.addAll(List.of("--labels", m.labelsPath().toString()));
-        a.addAll(List.of("--verify", "--report", report.toString(), "--quiet"));
+        a.addAll(List.of("--report", report.toString(), "--quiet"));
         return a;
     }
 
