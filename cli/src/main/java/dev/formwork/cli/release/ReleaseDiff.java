@@ -59,6 +59,9 @@ final class ReleaseDiff implements Callable<Integer> {
                 for (String g : goldenDelta(n, o)) out.println("         golden " + g);
             } else {
                 same++;
+                if (!Objects.equals(n.get("job_id"), o.get("job_id"))) {
+                    out.println("rebuilt  " + n.get("path") + "  identical bytes, inputs changed: " + String.join(", ", causes(n, o)));
+                }
             }
         }
         out.printf("%d added, %d removed, %d changed, %d unchanged%n", added, removed, changed, same);
