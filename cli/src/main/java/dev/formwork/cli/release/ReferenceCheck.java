@@ -20,6 +20,15 @@ import java.util.TreeMap;
  * to the last bit.
  */
 final class ReferenceCheck {
+    /** The reference input and output of one model build, for the model's other targets. */
+    private record Reference(String key, NdArray input, NdArray output) {}
+
+    /**
+     * The last model's reference: jobs run most expensive first and a model's jobs cost the same,
+     * so in one process a model's targets follow each other and share one interpreter run.
+     */
+    private static Reference last;
+
     private ReferenceCheck() {}
 
     static Map<String, Object> run(Job job, Path artifact) {
@@ -28,29 +37,12 @@ final class ReferenceCheck {
         boolean coreml = job.target().target().startsWith("coreml");
         boolean image = coreml && "image".equals(job.target().options().get("coreml_input"));
         long seed = m.seed() == null ? 0 : m.seed();
-        int threads = Parallel.threads();
-        Parallel.setThreads(1);
-        Verification.Result v;
-        try {
-            Graph g = Models.load(m.modelArg(), new LoadOptions(m.batch(), m.imageSize(), m.weightsPath(), seed)).graph();
-            NdArray input, expected;
-            if (image) {
-                NdArray[] r = Verification.imageReference(g, seed, floats(g, "input_mean", "0.485,0.456,0.406"),
-                        floats(g, "input_std", "0.229,0.224,0.225"));
-                input = r[0];
-                expected = r[2];
-            } else {
-                NdArray[] r = Verification.reference(g, seed);
-                input = r[0];
-                expected = r[1];
-            }
-            g = null;
-            // A Core ML classifier's first output is the class probabilities of the first image.
-            if (coreml && m.labels() != null) expected = GoldenChecks.probabilities(expected);
-            v = Verification.verify(artifact, input, expected, fp16, RunOptions.defaults().withThreads(1).withFp16Compute(fp16));
-        } finally {
-            Parallel.setThreads(threads);
-        }
+        Reference ref = reference(m, image, seed);
+        NdArray expected = ref.output();
+        // A Core ML classifier's first output is the class probabilities of the first image.
+        if (coreml && m.labels() != null) expected = GoldenChecks.probabilities(expected);
+        Verification.Result v = Verification.verify(artifact, ref.input(), expected, fp16,
+                RunOptions.defaults().withThreads(1).withFp16Compute(fp16));
         Comparison c = v.comparison();
         Map<String, Object> o = new TreeMap<>();
         o.put("runtime", v.runtime());
@@ -63,6 +55,29 @@ final class ReferenceCheck {
         o.put("rule", v.rule());
         o.put("passed", v.passed());
         return o;
+    }
+
+    private static synchronized Reference reference(ReleaseFile.Model m, boolean image, long seed) {
+        String key = String.join("|", m.modelArg(), String.valueOf(m.sourceSha256()), String.valueOf(m.weightsSha256()),
+                Long.toString(seed), Integer.toString(m.batch()), String.valueOf(m.imageSize()), Boolean.toString(image));
+        if (last != null && last.key().equals(key)) return last;
+        last = null;
+        int threads = Parallel.threads();
+        Parallel.setThreads(1);
+        try {
+            Graph g = Models.load(m.modelArg(), new LoadOptions(m.batch(), m.imageSize(), m.weightsPath(), seed)).graph();
+            if (image) {
+                NdArray[] r = Verification.imageReference(g, seed, floats(g, "input_mean", "0.485,0.456,0.406"),
+                        floats(g, "input_std", "0.229,0.224,0.225"));
+                last = new Reference(key, r[0], r[2]);
+            } else {
+                NdArray[] r = Verification.reference(g, seed);
+                last = new Reference(key, r[0], r[1]);
+            }
+            return last;
+        } finally {
+            Parallel.setThreads(threads);
+        }
     }
 
     private static float[] floats(Graph g, String key, String fallback) {

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,16 +23,15 @@ import org.junit.jupiter.api.io.TempDir;
  * same manifest bytes and the same artifact bytes. One share runs its jobs as child processes,
  * so the identity also covers jobs built in other JVMs.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReleaseShardingTest {
     @TempDir
-    Path dir;
+    static Path dir;
 
-    private Path release;
-    private Releases.Outcome whole;
+    private static Path release;
+    private static Releases.Outcome whole;
 
     @BeforeAll
-    void releaseOnce() throws Exception {
+    static void releaseOnce() throws Exception {
         List<Map<String, Object>> models = List.of(
                 Releases.goldenModel("tiny-v1", "tiny_v1_64", 2, 2e-5),
                 Releases.goldenModel("tiny-v2", "tiny_v2_64", 2, 2e-5),
