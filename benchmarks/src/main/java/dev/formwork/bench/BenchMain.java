@@ -33,7 +33,7 @@ public final class BenchMain {
             System.err.println("bench: the Vector API is not enabled; run the harness with --add-modules jdk.incubator.vector");
             System.exit(2);
         }
-        if (cfg.sections.contains("conversion") && !Files.isRegularFile(cfg.cliJar)) {
+        if ((cfg.sections.contains("conversion") || cfg.sections.contains("release")) && !Files.isRegularFile(cfg.cliJar)) {
             System.err.println("bench: " + cfg.cliJar + " not found; build it with mvn -B -DskipTests -pl cli -am package");
             System.exit(2);
         }
@@ -52,6 +52,7 @@ public final class BenchMain {
                     case "passes" -> new PassBench(cfg).run();
                     case "latency" -> new LatencyBench(cfg).run();
                     case "engines" -> new EngineBench(cfg).run();
+                    case "release" -> new ReleaseBench(cfg).run();
                     default -> throw new IllegalStateException(id);
                 };
             } catch (Exception | OutOfMemoryError e) {

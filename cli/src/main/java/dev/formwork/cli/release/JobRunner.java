@@ -30,12 +30,21 @@ final class JobRunner {
     }
 
     static Map<String, Object> run(Job job, Path out, Cache cache) throws IOException {
+        Map<String, Object> result = restore(job, out, cache);
+        if (result != null) return result;
         Path dest = out.resolve(job.artifactPath());
-        Map<String, Object> result = cache == null ? null : cache.restore(job, dest);
-        if (result == null) {
-            result = build(job, out, dest);
-            if (cache != null) cache.store(job, dest, result);
-        }
+        result = build(job, out, dest);
+        if (cache != null) cache.store(job, dest, result);
+        return record(job, out, result);
+    }
+
+    /** The job from the cache (artifact copied into place, entry recorded), or null when it must be built. */
+    static Map<String, Object> restore(Job job, Path out, Cache cache) throws IOException {
+        Map<String, Object> result = cache == null ? null : cache.restore(job, out.resolve(job.artifactPath()));
+        return result == null ? null : record(job, out, result);
+    }
+
+    private static Map<String, Object> record(Job job, Path out, Map<String, Object> result) throws IOException {
         Path file = resultFile(out, job);
         Files.createDirectories(file.getParent());
         byte[] bytes = CanonicalJson.bytes(result);

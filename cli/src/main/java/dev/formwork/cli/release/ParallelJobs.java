@@ -17,7 +17,7 @@ import java.util.Map;
  * child processes, each a JVM running this same program's hidden {@code release job} command
  * with this JVM's flags. A job starts only while the estimated memory of the running jobs stays
  * within the budget (a job larger than the whole budget runs alone). The most expensive jobs
- * start first, so the long ones do not end up last.
+ * start first, so the long ones do not end up last. Jobs found in the cache are restored here.
  */
 final class ParallelJobs {
     private final Path releaseFile;
@@ -35,7 +35,23 @@ final class ParallelJobs {
     List<Map<String, Object>> run(List<Job> jobs, int parallel, long memoryBudget) throws IOException, InterruptedException {
         List<Job> order = new ArrayList<>(jobs);
         order.sort(Comparator.comparingLong((Job j) -> j.cost().units()).reversed().thenComparing(Job::name));
-        return parallel <= 1 ? inProcess(order) : children(order, parallel, memoryBudget);
+        if (parallel <= 1) return inProcess(order);
+        // Cache hits are file copies: done here, not worth a process each.
+        Cache cache = Cache.open(cacheDir);
+        List<Map<String, Object>> results = new ArrayList<>();
+        List<Job> toBuild = new ArrayList<>();
+        for (Job j : order) {
+            long t0 = System.nanoTime();
+            Map<String, Object> r = JobRunner.restore(j, out, cache);
+            if (r == null) {
+                toBuild.add(j);
+                continue;
+            }
+            progress.finished(j, r, (System.nanoTime() - t0) / 1e9);
+            results.add(r);
+        }
+        results.addAll(children(toBuild, parallel, memoryBudget));
+        return results;
     }
 
     private List<Map<String, Object>> inProcess(List<Job> order) throws IOException {
