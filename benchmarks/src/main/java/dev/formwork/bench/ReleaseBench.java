@@ -47,7 +47,7 @@ final class ReleaseBench {
                 + "interpreter and runs its golden inputs on the artifact's runtime.");
         s.method("Each row is one `java " + String.join(" ", flags()) + " -jar cli/target/formwork-cli.jar release release.json --out DIR ...` "
                 + "child process (the `./formwork` launcher's JVM flags, " + launcher.source() + "), wall time from start to exit, peak RSS "
-                + "of the release process itself (job processes of `--jobs 2` not included). `--jobs 2` fills an empty cache; the cached row "
+                + "of the release process itself (the worker processes of `--jobs 2` not included). `--jobs 2` fills an empty cache; the cached row "
                 + "is the same command again, every job copied from the cache. One run per row: a full release takes minutes.");
 
         Table t = s.table("release", "Release wall time (" + jobs + " jobs)")
@@ -89,13 +89,24 @@ final class ReleaseBench {
             manifests.put(r[0], Files.readString(manifest));
             cfg.log.printf(Locale.ROOT, "bench:   %.1f s%n", run.wallMs() / 1000);
         }
-        String cold1 = manifests.get(runs[0][0]), cold2 = manifests.get(runs[1][0]);
+        String cold1 = manifests.get(runs[0][0]), cold2 = manifests.get(runs[1][0]), cached = manifests.get(runs[2][0]);
         for (Map<String, Object> row : t.rows()) {
             if (row.containsKey("manifest")) continue;
-            row.put("manifest", String.valueOf(row.get("run")).contains("cached") ? "artifacts as the cold runs" : cold1 != null && cold1.equals(cold2)
-                    ? "same bytes in both cold runs" : "differs between the cold runs");
+            if (String.valueOf(row.get("run")).contains("cached")) {
+                row.put("manifest", cold1 != null && hashes(cached).equals(hashes(cold1)) ? "same artifacts (sha256) as the cold runs"
+                        : "artifacts differ from the cold runs");
+            } else {
+                row.put("manifest", cold1 != null && cold1.equals(cold2) ? "same bytes in both cold runs" : "differs between the cold runs");
+            }
         }
         return s;
+    }
+
+    /** path -> sha256 of every artifact in a manifest. */
+    private static Map<String, String> hashes(String manifest) throws IOException {
+        Map<String, String> h = new LinkedHashMap<>();
+        for (JsonNode a : JSON.readTree(manifest).get("artifacts")) h.put(a.get("path").asText(), a.get("sha256").asText());
+        return h;
     }
 
     private List<String> flags() {

@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
             "and writes OUT/release-manifest.json (paths, sizes, sha256, job ids, checks). Exit 1 when a check fails.",
             "Subcommands: merge (CI shares into one release), diff (what changed between two manifests).",
         },
-        subcommands = {ReleaseMerge.class, ReleaseDiff.class, ReleaseJob.class})
+        subcommands = {ReleaseMerge.class, ReleaseDiff.class, ReleaseWorker.class})
 public final class ReleaseCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RELEASE.json", arity = "0..1", description = "The release file.")
     Path file;

@@ -61,6 +61,7 @@ record ReleaseFile(Path file, String sha256, String name, String version, List<M
         List<Model> models = new ArrayList<>();
         Set<String> names = new HashSet<>();
         JsonNode ms = top.requiredArray("models");
+        if (ms.isEmpty()) throw top.bad("models", "empty (a release needs at least one model)");
         for (int i = 0; i < ms.size(); i++) {
             Model m = model(file, base, "models[" + i + "]", ms.get(i));
             if (!names.add(m.name())) throw new FormworkException(file + ": models[" + i + "].name: '" + m.name() + "' appears twice");
@@ -69,6 +70,7 @@ record ReleaseFile(Path file, String sha256, String name, String version, List<M
         List<Target> targets = new ArrayList<>();
         Set<String> kinds = new HashSet<>();
         JsonNode ts = top.requiredArray("targets");
+        if (ts.isEmpty()) throw top.bad("targets", "empty (a release needs at least one target)");
         for (int i = 0; i < ts.size(); i++) {
             Target t = target(file, "targets[" + i + "]", ts.get(i));
             if (!kinds.add(t.target() + "-" + t.precision())) {
