@@ -18,10 +18,10 @@ import picocli.CommandLine.Spec;
 /** {@code formwork release}: every model x target x precision of a release file, built, checked and listed. */
 @Command(name = "release", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Builds every model x target x precision of RELEASE.json into OUT/<model>/<target>-<precision>/,",
-            "verifies each artifact against the reference interpreter, runs its golden inputs on its runtime",
-            "and writes OUT/release-manifest.json (paths, sizes, sha256, job ids, checks). Exit 1 when a check fails.",
-            "Subcommands: merge (CI shares into one release), diff (what changed between two manifests).",
+            "Builds every model x target x precision of RELEASE.json into",
+            "OUT/<model>/<target>-<precision>/, verifies each artifact against the reference",
+            "interpreter, runs its golden inputs on its runtime and writes OUT/release-manifest.json",
+            "(paths, sizes, sha256, job ids, checks). Exit 1 when a check fails.",
         },
         subcommands = {ReleaseMerge.class, ReleaseDiff.class, ReleaseWorker.class})
 public final class ReleaseCommand implements Callable<Integer> {
@@ -34,7 +34,7 @@ public final class ReleaseCommand implements Callable<Integer> {
     @Option(names = "--shard", paramLabel = "I/N", description = "Build only share I of N (deterministic, cost-balanced), for one CI job.")
     String shard;
 
-    @Option(names = "--jobs", paramLabel = "N", defaultValue = "1", description = "Jobs run at once, each in its own process (default ${DEFAULT-VALUE}: in this process).")
+    @Option(names = "--jobs", paramLabel = "N", defaultValue = "1", description = "Jobs run at once, on that many worker processes (default ${DEFAULT-VALUE}: in this process).")
     int jobs;
 
     @Option(names = "--memory-mb", paramLabel = "MB", description = "Memory the parallel jobs may use together (default: 3/4 of physical memory).")
