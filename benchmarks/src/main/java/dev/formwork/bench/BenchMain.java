@@ -11,7 +11,7 @@ import java.time.format.DateTimeFormatter;
 /**
  * The benchmark harness behind {@code ./bench}: runs the selected sections in order and writes
  * BENCHMARKS.md and benchmarks.json. Options: {@code --quick}, {@code --sections
- * conversion,checkpoint,passes,latency,engines,savedmodel}, {@code --repo DIR}, {@code --cli-jar JAR}, {@code --work DIR}
+ * conversion,checkpoint,passes,latency,engines,savedmodel,release}, {@code --repo DIR}, {@code --cli-jar JAR}, {@code --work DIR}
  * (scratch, default bench-out/), {@code --out DIR} (default the repository root),
  * {@code --command TEXT} (the command line recorded in the report). Must run with
  * {@code --add-modules jdk.incubator.vector}: the engines section times the interpreter's
@@ -33,7 +33,7 @@ public final class BenchMain {
             System.err.println("bench: the Vector API is not enabled; run the harness with --add-modules jdk.incubator.vector");
             System.exit(2);
         }
-        if ((cfg.sections.contains("conversion") || cfg.sections.contains("checkpoint")) && !Files.isRegularFile(cfg.cliJar)) {
+        if ((cfg.sections.contains("conversion") || cfg.sections.contains("checkpoint") || cfg.sections.contains("release")) && !Files.isRegularFile(cfg.cliJar)) {
             System.err.println("bench: " + cfg.cliJar + " not found; build it with mvn -B -DskipTests -pl cli -am package");
             System.exit(2);
         }
@@ -54,6 +54,7 @@ public final class BenchMain {
                     case "latency" -> new LatencyBench(cfg).run();
                     case "engines" -> new EngineBench(cfg).run();
                     case "savedmodel" -> new SavedModelBench(cfg).run();
+                    case "release" -> new ReleaseBench(cfg).run();
                     default -> throw new IllegalStateException(id);
                 };
             } catch (Exception | OutOfMemoryError e) {

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             InspectCommand.class,
             GoldenCommand.class,
             PassesCommand.class,
+            dev.formwork.cli.release.ReleaseCommand.class,
             CommandLine.HelpCommand.class,
         },
         footer = {"", "Exit codes: 0 ok, 1 verification/comparison failed, 2 bad usage or input, 3 internal error."})

@@ -2,7 +2,6 @@ package dev.formwork.ir.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -56,9 +55,21 @@ final class VectorMath {
         q = q.mul(t).add(0.37409196f);
         q = q.mul(t).add(1.00002368f);
         FloatVector arg = q.mul(t).sub(z2).sub(1.26551223f);
-        FloatVector large = t.mul(arg.lanewise(VectorOperators.EXP)).neg().add(1f);
+        FloatVector large = t.mul(exp(arg)).neg().add(1f);
         VectorMask<Float> useSmall = z.lt(0.5f);
         FloatVector r = large.blend(small, useSmall);
         return r.blend(r.neg(), x.lt(0f));
+    }
+
+    /**
+     * e^x per lane through Math.exp. The Vector API's EXP lane operation is a native intrinsic in
+     * compiled code but Math.exp in its Java fallback; the two differ in the last bit, so the
+     * reference output depended on what the JIT had compiled so far (what ran before in the
+     * process). Math.exp gives the same bits in interpreted and compiled code.
+     */
+    private static FloatVector exp(FloatVector x) {
+        float[] a = x.toArray();
+        for (int i = 0; i < a.length; i++) a[i] = (float) Math.exp(a[i]);
+        return FloatVector.fromArray(S, a, 0);
     }
 }
