@@ -1,6 +1,8 @@
 package dev.formwork.frontends.weights.torch;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The whitelist: the only pickle globals (GLOBAL / STACK_GLOBAL {@code module.name}) a
@@ -16,8 +18,8 @@ import java.util.List;
  * {@code OrderedDict}, {@code _rebuild_tensor_v2}, {@code FloatStorage} and {@code LongStorage};
  * the training script adds {@code argparse.Namespace} for {@code args}, and paths in it are
  * {@code pathlib} objects (pickled as a call); numpy and {@code _codecs} appear when a training
- * dict holds numpy numbers. The parameter, layout and set
- * entries cover other torch versions and {@code keep_vars=True} saves.
+ * dict holds numpy numbers. The parameter, layout and set entries cover other torch versions and
+ * {@code keep_vars=True} saves.
  */
 public enum PickleGlobal {
     /**
@@ -85,7 +87,7 @@ public enum PickleGlobal {
      * object of theirs, and refusing them on sight names the first global of a chained payload
      * ({@code getattr(__import__('os'), 'system')} is refused as {@code builtins.getattr}).
      */
-    private static final java.util.Set<String> CODE_MODULES = java.util.Set.of("builtins", "os", "posix", "nt", "posixpath", "ntpath",
+    private static final Set<String> CODE_MODULES = Set.of("builtins", "os", "posix", "nt", "posixpath", "ntpath",
             "subprocess", "sys", "shutil", "importlib", "runpy", "pty", "socket", "pickle", "_pickle", "marshal", "ctypes", "code",
             "codeop", "operator", "functools", "types", "io", "_io", "webbrowser", "multiprocessing", "threading", "signal", "pdb", "timeit");
 
@@ -96,7 +98,7 @@ public enum PickleGlobal {
     }
 
     private static String[] paths() {
-        List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         for (String m : List.of("pathlib", "pathlib._local")) {
             for (String c : List.of("Path", "PosixPath", "WindowsPath", "PurePath", "PurePosixPath", "PureWindowsPath")) out.add(m + "." + c);
         }

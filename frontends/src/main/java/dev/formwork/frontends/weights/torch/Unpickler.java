@@ -419,7 +419,7 @@ final class Unpickler {
             for (Map.Entry<Object, Object> e : sd.map().entrySet()) d.attributes().put(String.valueOf(e.getKey()), e.getValue());
             return;
         }
-        throw fail("BUILD on a " + Pickled.typeName(target) + " (only objects of whitelisted classes take state)");
+        throw fail("BUILD on a " + Pickled.typeName(target) + " (only objects and dicts take state)");
     }
 
     private Object persistentLoad(Object pid) {
