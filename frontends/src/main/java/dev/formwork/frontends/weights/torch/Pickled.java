@@ -206,8 +206,20 @@ public final class Pickled {
      * recursion, and a shared or cyclic value is visited once.
      */
     static PyObject firstPlaceholder(Object root) {
+        return firstPlaceholder(root, visitedSet());
+    }
+
+    /** An identity set for {@link #firstPlaceholder(Object, Set)}. */
+    static Set<Object> visitedSet() {
+        return Collections.newSetFromMap(new IdentityHashMap<>());
+    }
+
+    /**
+     * {@link #firstPlaceholder(Object)} skipping what {@code seen} holds (values an earlier search
+     * already found free of placeholders), so searching many roots that share values stays linear.
+     */
+    static PyObject firstPlaceholder(Object root, Set<Object> seen) {
         ArrayDeque<Object> todo = new ArrayDeque<>();
-        Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         if (root != null) todo.push(root);
         while (!todo.isEmpty()) {
             Object v = todo.pop();

@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A PyTorch checkpoint ({@code torch.save}: {@code .pth}, {@code .pt}, timm's
@@ -141,16 +142,17 @@ public final class TorchCheckpoint {
      * is inert bookkeeping, inside them it would stand where a tensor must be.
      */
     private static void refusePlaceholders(String where, Dict weights, String in) {
+        Set<Object> clean = Pickled.visitedSet(); // shared: values many tensors share are searched once
         for (Map.Entry<Object, Object> e : weights.map().entrySet()) {
-            PyObject p = Pickled.firstPlaceholder(e.getKey());
-            if (p == null) p = Pickled.firstPlaceholder(e.getValue());
+            PyObject p = Pickled.firstPlaceholder(e.getKey(), clean);
+            if (p == null) p = Pickled.firstPlaceholder(e.getValue(), clean);
             if (p == null) continue;
             String key = "key \"" + Unpickler.printable(String.valueOf(e.getKey())) + "\"" + in;
             String how = e.getValue() == p ? " holds an object of it" : " is built from an object of it";
             throw new FormworkException(where + ": refusing pickle global " + p.type() + " inside the weights: " + key + how + "; only tensors are read there");
         }
         for (Map.Entry<String, Object> a : weights.attributes().entrySet()) {
-            PyObject p = Pickled.firstPlaceholder(a.getValue());
+            PyObject p = Pickled.firstPlaceholder(a.getValue(), clean);
             if (p != null) {
                 throw new FormworkException(where + ": refusing pickle global " + p.type() + " inside the weights: the state dict's attribute \""
                         + Unpickler.printable(a.getKey()) + "\"" + in + " is built from an object of it");
