@@ -41,6 +41,7 @@ class TorchCheckpointCliTest {
     @CsvSource({
         "os.system, ''", "os.system, _legacy", "builtins.eval, ''", "builtins.eval, _legacy",
         "subprocess.Popen, ''", "subprocess.Popen, _legacy", "builtins.getattr, ''", "builtins.getattr, _legacy",
+        "mymodule.run, ''", "mymodule.run, _legacy",
     })
     void payloadsExitTwoNamingTheGlobalAndNothingRuns(String global, String layout) throws Exception {
         Files.deleteIfExists(PAYLOAD_MARKER);
@@ -60,6 +61,48 @@ class TorchCheckpointCliTest {
             // not even the folder
         }
         assertFalse(Files.exists(PAYLOAD_MARKER), "the payload ran");
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"custom_object_in_weights.pth", "custom_object_in_weights_legacy.pth"})
+    void objectOfAScriptClassInTheWeightsExitsTwoNamingIt(String file) throws Exception {
+        Path f = fixture(file);
+        Path out = dir.resolve("dist");
+        for (String[] cmd : List.of(new String[] {"inspect", f.toString()},
+                new String[] {"convert", config("tiny_v1_64"), "--weights", f.toString(), "--target", "onnx", "--out", out.toString()})) {
+            CliHarness.Outcome o = CliHarness.run(cmd);
+            assertEquals(Main.BAD_INPUT, o.exit(), o.err());
+            assertEquals("formwork: error: " + f + ": refusing pickle global __main__.PackedWeight inside the weights: key \"packed\" (in \"model\")"
+                    + " holds an object of it; only tensors are read there", o.errorLine());
+            assertFalse(o.err().contains("\tat "), o.err());
+        }
+        try (var files = Files.list(out)) {
+            assertEquals(0, files.count(), "nothing written");
+        } catch (java.nio.file.NoSuchFileException none) {
+            // not even the folder
+        }
+    }
+
+    @Test
+    void trainingDictWithScriptObjectsInArgsRunsAndConverts() throws Exception {
+        // args holds a pathlib.PosixPath and a __main__.RunInfo object: inert outside the weights.
+        Path c = TestData.golden("tiny_v2_64");
+        Path f = fixture("tiny_v2_64_original.pth");
+        Path fromPth = dir.resolve("pth.npy");
+        Path fromSafetensors = dir.resolve("st.npy");
+        for (Path[] wy : new Path[][] {{f, fromPth}, {c.resolve("weights_original.safetensors"), fromSafetensors}}) {
+            CliHarness.Outcome o = CliHarness.run("run", config("tiny_v2_64"), "--weights", wy[0].toString(), "--input", c.resolve("input.npy").toString(),
+                    "--output", wy[1].toString());
+            assertEquals(0, o.exit(), o.err());
+        }
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(fromSafetensors), Files.readAllBytes(fromPth)), "float32 weights give the safetensors logits bit for bit");
+        Path out = dir.resolve("dist");
+        CliHarness.Outcome conv = CliHarness.run("convert", config("tiny_v2_64"), "--weights", f.toString(), "--target", "onnx", "--out", out.toString(),
+                "--verify", "--quiet");
+        assertEquals(0, conv.exit(), conv.err());
+        try (var files = Files.list(out)) {
+            assertEquals(1, files.filter(p -> p.toString().endsWith(".onnx")).count());
+        }
     }
 
     @Test

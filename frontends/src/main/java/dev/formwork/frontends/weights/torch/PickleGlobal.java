@@ -1,11 +1,14 @@
 package dev.formwork.frontends.weights.torch;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The whitelist: the only pickle globals (GLOBAL / STACK_GLOBAL {@code module.name}) a
- * checkpoint may reference. Any other global is refused the moment the unpickler reads it,
- * before anything could use it, with a one-line error naming it.
+ * checkpoint may call. Any other global is kept as a bare name that can only be the class of an
+ * inert placeholder object (NEWOBJ); calling it (REDUCE) or using it as a value is refused with a
+ * one-line error naming it, and so is a placeholder inside the weights.
  *
  * <p>Why this is safe: a pickle runs code only through globals that REDUCE / NEWOBJ / BUILD
  * call. Here no global is ever resolved to Python or Java behaviour; each entry is a tag the
@@ -13,9 +16,10 @@ import java.util.List;
  * inert {@link Pickled} value. The entries are what {@code torch.save} of a state dict or of an
  * original EfficientFormer training checkpoint contains: timm's hub {@code .bin} uses
  * {@code OrderedDict}, {@code _rebuild_tensor_v2}, {@code FloatStorage} and {@code LongStorage};
- * the training script adds {@code argparse.Namespace} for {@code args}; numpy and
- * {@code _codecs} appear when a training dict holds numpy numbers. The parameter, layout and set
- * entries cover other torch versions and {@code keep_vars=True} saves.
+ * the training script adds {@code argparse.Namespace} for {@code args}, and paths in it are
+ * {@code pathlib} objects (pickled as a call); numpy and {@code _codecs} appear when a training
+ * dict holds numpy numbers. The parameter, layout and set entries cover other torch versions and
+ * {@code keep_vars=True} saves.
  */
 public enum PickleGlobal {
     /**
@@ -54,6 +58,12 @@ public enum PickleGlobal {
      * an inert {@link Pickled.PyObject} whose BUILD state is just stored.
      */
     NAMESPACE("argparse.Namespace"),
+    /**
+     * {@code pathlib.PosixPath(*parts)} and its siblings (an output directory in {@code args});
+     * {@code pathlib._local} is where Python 3.13 defines them. Only str parts are accepted; the
+     * result is an inert {@link Pickled.PyObject}, no file system is touched.
+     */
+    PATH(paths()),
     /** numpy scalars ({@code scalar(dtype, bytes)}) in training bookkeeping: inert placeholder, bytes not decoded. */
     NUMPY_SCALAR("numpy.core.multiarray.scalar", "numpy._core.multiarray.scalar"),
     /** {@code numpy.dtype(...)} (argument of a numpy scalar): inert placeholder. */
@@ -71,10 +81,28 @@ public enum PickleGlobal {
     SET("builtins.set"),
     FROZENSET("builtins.frozenset");
 
+    /**
+     * Modules whose names are refused as soon as they are read, without waiting for the call:
+     * interpreters, processes, the file system, imports, attribute access. No checkpoint holds an
+     * object of theirs, and refusing them on sight names the first global of a chained payload
+     * ({@code getattr(__import__('os'), 'system')} is refused as {@code builtins.getattr}).
+     */
+    private static final Set<String> CODE_MODULES = Set.of("builtins", "os", "posix", "nt", "posixpath", "ntpath",
+            "subprocess", "sys", "shutil", "importlib", "runpy", "pty", "socket", "pickle", "_pickle", "marshal", "ctypes", "code",
+            "codeop", "operator", "functools", "types", "io", "_io", "webbrowser", "multiprocessing", "threading", "signal", "pdb", "timeit");
+
     private final List<String> names;
 
     PickleGlobal(String... names) {
         this.names = List.of(names);
+    }
+
+    private static String[] paths() {
+        List<String> out = new ArrayList<>();
+        for (String m : List.of("pathlib", "pathlib._local")) {
+            for (String c : List.of("Path", "PosixPath", "WindowsPath", "PurePath", "PurePosixPath", "PureWindowsPath")) out.add(m + "." + c);
+        }
+        return out.toArray(String[]::new);
     }
 
     /** The Python 3 name of a module protocol 2 may spell the Python 2 way (as {@code fix_imports} maps it). */
@@ -89,6 +117,13 @@ public enum PickleGlobal {
     /** The {@code module.name} spellings this entry accepts (storage types: see {@link StorageType}). */
     public List<String> names() {
         return names;
+    }
+
+    /** True when {@code module} (or the package it is in) is one of {@link #CODE_MODULES}. */
+    static boolean runsCode(String module) {
+        String m = python3Module(module);
+        int dot = m.indexOf('.');
+        return CODE_MODULES.contains(dot < 0 ? m : m.substring(0, dot));
     }
 
     /**

@@ -1,10 +1,14 @@
 package dev.formwork.frontends.weights.torch;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The values the restricted unpickler produces: plain data, never behaviour.
@@ -74,19 +78,27 @@ public final class Pickled {
     public record PySet(boolean frozen, List<Object> items) {}
 
     /**
-     * An inert stand-in for an object of a whitelisted class ({@code argparse.Namespace}, numpy
-     * scalars and dtypes): the class name, the constructor arguments the pickle gave and the
-     * state a BUILD set. Nothing is ever called with them; they exist so that a training
-     * checkpoint's bookkeeping next to {@code model} can be skipped over.
+     * An inert stand-in for an object: the class name, the constructor arguments the pickle gave
+     * and the state a BUILD set. Nothing is ever called with them; they exist so that a training
+     * checkpoint's bookkeeping next to {@code model} can be skipped over. The class is either on
+     * the whitelist ({@code argparse.Namespace}, numpy scalars and dtypes, paths) or, for a
+     * {@link #placeholder()}, any class the pickle names for NEWOBJ: that name is never imported
+     * or looked up, and such an object is refused wherever it turns up inside the weights.
      */
     public static final class PyObject {
         private final String type;
         private final Tuple args;
+        private final boolean placeholder;
         private Object state;
 
         PyObject(String type, Tuple args) {
+            this(type, args, false);
+        }
+
+        PyObject(String type, Tuple args, boolean placeholder) {
             this.type = type;
             this.args = args;
+            this.placeholder = placeholder;
         }
 
         public String type() {
@@ -99,6 +111,11 @@ public final class Pickled {
 
         public Object state() {
             return state;
+        }
+
+        /** True for an object of a class off the whitelist (made by NEWOBJ, filled by BUILD, nothing else). */
+        public boolean placeholder() {
+            return placeholder;
         }
 
         void setState(Object s) {
@@ -131,12 +148,30 @@ public final class Pickled {
         private final long offset;
         private final long[] size;
         private final long[] stride;
+        private final List<Object> unread;
 
-        TensorRef(StorageRef storage, long offset, long[] size, long[] stride) {
+        TensorRef(StorageRef storage, long offset, long[] size, long[] stride, List<Object> unread) {
             this.storage = storage;
             this.offset = offset;
             this.size = size.clone();
             this.stride = stride.clone();
+            this.unread = Collections.unmodifiableList(new ArrayList<>(unread));
+        }
+
+        /** The same tensor with more unread rebuild arguments (a parameter's hooks and state on top of its data's). */
+        TensorRef withUnread(List<Object> more) {
+            List<Object> all = new ArrayList<>(unread);
+            all.addAll(more);
+            return new TensorRef(storage, offset, size, stride, all);
+        }
+
+        /**
+         * The rebuild arguments that are not interpreted (requires_grad, backward hooks, metadata,
+         * a parameter's state). Kept only so {@link #firstPlaceholder} can see an object of an
+         * unknown class hidden in them.
+         */
+        public List<Object> unread() {
+            return unread;
         }
 
         public StorageRef storage() {
@@ -163,6 +198,58 @@ public final class Pickled {
 
     /** A {@code torch.layout} token ({@code torch.strided}); only its name is kept. */
     public record Layout(String name) {}
+
+    /**
+     * The first {@link PyObject#placeholder() placeholder} in {@code root} or anything it holds or
+     * was built from (container items, dict keys and attributes, object arguments and state, a
+     * tensor's unread rebuild arguments), or null. An explicit worklist with an identity set: no
+     * recursion, and a shared or cyclic value is visited once.
+     */
+    static PyObject firstPlaceholder(Object root) {
+        return firstPlaceholder(root, visitedSet());
+    }
+
+    /** An identity set for {@link #firstPlaceholder(Object, Set)}. */
+    static Set<Object> visitedSet() {
+        return Collections.newSetFromMap(new IdentityHashMap<>());
+    }
+
+    /**
+     * {@link #firstPlaceholder(Object)} skipping what {@code seen} holds (values an earlier search
+     * already found free of placeholders), so searching many roots that share values stays linear.
+     */
+    static PyObject firstPlaceholder(Object root, Set<Object> seen) {
+        ArrayDeque<Object> todo = new ArrayDeque<>();
+        if (root != null) todo.push(root);
+        while (!todo.isEmpty()) {
+            Object v = todo.pop();
+            if (!seen.add(v)) continue;
+            Collection<?> next = List.of();
+            if (v instanceof PyObject o) {
+                if (o.placeholder()) return o;
+                List<Object> parts = new ArrayList<>(o.args().items());
+                parts.add(o.state());
+                next = parts;
+            } else if (v instanceof Dict d) {
+                List<Object> parts = new ArrayList<>(d.map().keySet());
+                parts.addAll(d.map().values());
+                parts.addAll(d.attributes().values());
+                next = parts;
+            } else if (v instanceof List<?> l) {
+                next = l;
+            } else if (v instanceof Tuple t) {
+                next = t.items();
+            } else if (v instanceof PySet s) {
+                next = s.items();
+            } else if (v instanceof TensorRef t) {
+                next = t.unread();
+            }
+            for (Object x : next) {
+                if (x != null) todo.push(x);
+            }
+        }
+        return null;
+    }
 
     /** A short Python-ish description of a value's type, for messages. */
     static String typeName(Object v) {

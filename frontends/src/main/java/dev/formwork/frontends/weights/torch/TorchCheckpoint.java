@@ -1,6 +1,7 @@
 package dev.formwork.frontends.weights.torch;
 
 import dev.formwork.frontends.weights.torch.Pickled.Dict;
+import dev.formwork.frontends.weights.torch.Pickled.PyObject;
 import dev.formwork.frontends.weights.torch.Pickled.TensorRef;
 import dev.formwork.ir.FormworkException;
 import dev.formwork.ir.Tensor;
@@ -15,6 +16,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A PyTorch checkpoint ({@code torch.save}: {@code .pth}, {@code .pt}, timm's
@@ -94,6 +96,10 @@ public final class TorchCheckpoint {
     }
 
     private static TorchCheckpoint unwrap(String where, String format, String root, Integer version, Object top, StorageReader storages, String weightsKey) {
+        if (top instanceof PyObject o && o.placeholder()) {
+            throw new FormworkException(where + ": refusing pickle global " + o.type()
+                    + ": the file is a pickled object of it (a whole model?), not a dict of tensors; save model.state_dict() instead");
+        }
         if (!(top instanceof Dict d)) {
             throw new FormworkException(where + ": the checkpoint holds a " + Pickled.typeName(top)
                     + ", expected a dict of tensors (a state_dict, or a dict with \"state_dict\" or \"model\")");
@@ -106,6 +112,7 @@ public final class TorchCheckpoint {
         Map<String, Tensor> out = new LinkedHashMap<>();
         Map<String, StorageType> types = new LinkedHashMap<>();
         String in = wrapper == null ? "" : " (in \"" + Unpickler.printable(wrapper) + "\")";
+        refusePlaceholders(where, chosen, in);
         for (Map.Entry<Object, Object> e : chosen.map().entrySet()) {
             if (!(e.getKey() instanceof String key)) {
                 throw new FormworkException(where + ": state dict key " + Unpickler.printable(String.valueOf(e.getKey())) + in
@@ -130,6 +137,36 @@ public final class TorchCheckpoint {
     }
 
     /**
+     * Refuses the weights when an object of a class off the whitelist (a {@link PyObject#placeholder()})
+     * is, or hides in, one of their keys, values or attributes: outside the weights such an object
+     * is inert bookkeeping, inside them it would stand where a tensor must be.
+     */
+    private static void refusePlaceholders(String where, Dict weights, String in) {
+        Set<Object> clean = Pickled.visitedSet(); // shared: values many tensors share are searched once
+        for (Map.Entry<Object, Object> e : weights.map().entrySet()) {
+            PyObject p = Pickled.firstPlaceholder(e.getKey(), clean);
+            if (p == null) p = Pickled.firstPlaceholder(e.getValue(), clean);
+            if (p == null) continue;
+            String key = "key \"" + Unpickler.printable(String.valueOf(e.getKey())) + "\"" + in;
+            String how = e.getValue() == p ? " holds an object of it" : " is built from an object of it";
+            throw new FormworkException(where + ": refusing pickle global " + p.type() + " inside the weights: " + key + how + "; only tensors are read there");
+        }
+        for (Map.Entry<String, Object> a : weights.attributes().entrySet()) {
+            PyObject p = Pickled.firstPlaceholder(a.getValue(), clean);
+            if (p != null) {
+                throw new FormworkException(where + ": refusing pickle global " + p.type() + " inside the weights: the state dict's attribute \""
+                        + Unpickler.printable(a.getKey()) + "\"" + in + " is built from an object of it");
+            }
+        }
+    }
+
+    /** An object of an unknown class where a state dict should be: refused, naming the class. */
+    private static FormworkException notAStateDict(String where, String entry, PyObject p) {
+        return new FormworkException(where + ": refusing pickle global " + p.type() + ": entry " + entry
+                + " is an object of it, not a state dict (a whole model?); save model.state_dict() instead");
+    }
+
+    /**
      * Which top-level entry holds the weights, or null for the dict itself. Without a key: the
      * detection/segmentation loaders' order, {@code state_dict} then {@code model} (so a training
      * dict gives {@code model}, never {@code model_ema}), then the dict itself if it holds
@@ -140,13 +177,16 @@ public final class TorchCheckpoint {
             String k = "\"" + Unpickler.printable(weightsKey) + "\" (--weights-key)";
             if (!top.map().containsKey(weightsKey)) throw new FormworkException(where + ": no entry " + k + "; entries: " + entries(top));
             Object v = top.map().get(weightsKey);
+            if (v instanceof PyObject p && p.placeholder()) throw notAStateDict(where, k, p);
             if (!(v instanceof Dict)) {
                 throw new FormworkException(where + ": entry " + k + " holds a " + Pickled.typeName(v) + ", not a state dict; entries: " + entries(top));
             }
             return weightsKey;
         }
         for (String w : List.of("state_dict", "model")) {
-            if (top.map().get(w) instanceof Dict) return w;
+            Object v = top.map().get(w);
+            if (v instanceof Dict) return w;
+            if (v instanceof PyObject p && p.placeholder()) throw notAStateDict(where, "\"" + w + "\"", p);
         }
         if (top.map().values().stream().noneMatch(v -> v instanceof TensorRef)) {
             throw new FormworkException(where + ": no entry holds a state dict of tensors; entries: " + entries(top)

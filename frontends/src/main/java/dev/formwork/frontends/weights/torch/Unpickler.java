@@ -26,9 +26,15 @@ import java.util.Map;
 /**
  * A restricted unpickler: reads the pickle opcodes {@code torch.save} writes at protocols 2 to 5
  * (2 is torch's default; 4 and 5 add FRAME, MEMOIZE, STACK_GLOBAL, the 8-byte string and bytes
- * forms and sets) and builds {@link Pickled} data. It never
- * imports or calls anything: globals must be on the {@link PickleGlobal} whitelist and are
- * interpreted as fixed data constructors; every other global is refused as soon as it is read.
+ * forms and sets) and builds {@link Pickled} data. It never imports, looks up or calls anything.
+ * Globals on the {@link PickleGlobal} whitelist are interpreted as fixed data constructors. Any
+ * other global is only a name: it may serve as the class of NEWOBJ / NEWOBJ_EX, which makes an
+ * inert placeholder {@link PyObject} (BUILD then just records its state), so a training
+ * checkpoint whose {@code args} or optimizer state hold objects of the training script's classes
+ * still loads; {@link TorchCheckpoint} refuses a placeholder inside the weights. Calling such a
+ * global (REDUCE, the opcode every code-running payload needs) or using it any other way is
+ * refused with a one-line error naming it; names from modules that run code ({@code os},
+ * {@code builtins}, {@code subprocess}, ...) are refused as soon as they are read.
  *
  * <p>Opcodes that exist only to run code (INST, OBJ, EXT1/2/4) and the text opcodes of protocol
  * 0/1 are not implemented and fail with the opcode and byte offset. Every length is checked
@@ -150,24 +156,25 @@ final class Unpickler {
                 }
                 case 's' -> {
                     List<Object> kv = popN(2);
-                    setItems(peek(), kv);
+                    setItems(target(), kv);
                 }
                 case 'u' -> {
                     List<Object> kv = popMark();
-                    setItems(peek(), kv);
+                    setItems(target(), kv);
                 }
                 case 'a' -> {
                     List<Object> item = popN(1);
-                    append(peek(), item);
+                    append(target(), item);
                 }
                 case 'e' -> {
                     List<Object> items = popMark();
-                    append(peek(), items);
+                    append(target(), items);
                 }
                 case 0x8f -> push(new PySet(false, new ArrayList<>()));
                 case 0x90 -> {
                     List<Object> items = popMark();
-                    if (!(peek() instanceof PySet s) || s.frozen()) throw fail("ADDITEMS on a " + Pickled.typeName(peek()));
+                    Object t = target();
+                    if (!(t instanceof PySet s) || s.frozen()) throw fail("ADDITEMS on a " + Pickled.typeName(t));
                     s.items().addAll(items);
                 }
                 case 0x91 -> push(new PySet(true, popMark()));
@@ -183,25 +190,26 @@ final class Unpickler {
                     push(global(m, n));
                 }
                 case 'R' -> {
-                    List<Object> fa = popN(2);
+                    List<Object> fa = popRaw(2);
                     push(reduce(fa.get(0), fa.get(1)));
                 }
                 case 0x81 -> {
-                    List<Object> ca = popN(2);
+                    List<Object> ca = popRaw(2);
                     push(newObj(ca.get(0), ca.get(1)));
                 }
                 case 0x92 -> {
-                    List<Object> cak = popN(3);
+                    List<Object> cak = popRaw(3);
+                    allData(cak.subList(1, 3));
                     if (!(cak.get(2) instanceof Dict kw) || !kw.map().isEmpty()) throw fail("NEWOBJ_EX with keyword arguments");
                     push(newObj(cak.get(0), cak.get(1)));
                 }
                 case 'b' -> {
                     Object state = popN(1).get(0);
-                    build(peek(), state);
+                    build(target(), state);
                 }
                 case 'Q' -> push(persistentLoad(popN(1).get(0)));
-                case '0' -> popN(1);
-                case '1' -> popMark();
+                case '0' -> popRaw(1); // discarding a value uses nothing
+                case '1' -> popMarkRaw();
                 case '2' -> push(peek());
                 case '.' -> {
                     Object result = popN(1).get(0);
@@ -227,17 +235,44 @@ final class Unpickler {
 
     // ---- globals and the constructors they stand for ----
 
-    private Global global(String module, String name) {
+    /**
+     * A global off the whitelist as it sits on the stack: only its (printable) name. It is never
+     * resolved; NEWOBJ may use it as a placeholder's class, anything else refuses it.
+     */
+    private record UnknownGlobal(String name) {}
+
+    private Object global(String module, String name) {
         PickleGlobal g = PickleGlobal.lookup(module, name);
-        String q = printable(PickleGlobal.python3Module(module)) + "." + printable(name);
-        if (g == null) {
-            throw new FormworkException(where + ": refusing pickle global " + q
-                    + " (checkpoints are read as data, code is never run; save a state_dict of tensors)");
+        if (g != null) return new Global(g, module + "." + name);
+        UnknownGlobal u = new UnknownGlobal(printable(PickleGlobal.python3Module(module)) + "." + printable(name));
+        if (PickleGlobal.runsCode(module)) throw refusedCall(u);
+        return u;
+    }
+
+    /** The refusal of a call (or of a code module's name): the one line every code-running payload (os.system, eval, Popen, ...) ends in. */
+    private FormworkException refusedCall(UnknownGlobal u) {
+        return new FormworkException(where + ": refusing pickle global " + u.name()
+                + " (checkpoints are read as data, code is never run; save a state_dict of tensors)");
+    }
+
+    /** Refuses an unknown global used as a value (in a container, as arguments or BUILD state, as the pickle's result). */
+    private void dataOnly(Object v) {
+        if (v instanceof UnknownGlobal u) {
+            throw new FormworkException(where + ": refusing pickle global " + u.name()
+                    + " used as a value (a global off the whitelist is only kept as the class of an inert object, never as a reference)");
         }
-        return new Global(g, module + "." + name);
+    }
+
+    private void allData(List<Object> values) {
+        for (Object v : values) dataOnly(v);
     }
 
     private Object reduce(Object callable, Object argsObj) {
+        if (callable instanceof UnknownGlobal u) throw refusedCall(u);
+        if (callable instanceof PyObject o && o.placeholder()) {
+            throw new FormworkException(where + ": refusing to call an object of pickle global " + o.type() + " (checkpoints are read as data, code is never run)");
+        }
+        dataOnly(argsObj);
         if (!(callable instanceof Global g)) throw fail("REDUCE calls a " + Pickled.typeName(callable) + ", not a global");
         if (!(argsObj instanceof Tuple args)) throw fail("REDUCE arguments for " + g.qualifiedName() + " are a " + Pickled.typeName(argsObj));
         return switch (g.kind()) {
@@ -245,13 +280,19 @@ final class Unpickler {
             case REBUILD_TENSOR_V2, REBUILD_TENSOR -> rebuildTensor(g, args);
             case REBUILD_PARAMETER, REBUILD_PARAMETER_WITH_STATE -> {
                 if (args.size() < 1 || !(args.get(0) instanceof TensorRef t)) throw fail(g.qualifiedName() + " expects a tensor first");
-                yield t;
+                yield t.withUnread(args.items().subList(1, args.size()));
             }
             case GET_LAYOUT -> {
                 if (args.size() != 1 || !(args.get(0) instanceof String s)) throw fail(g.qualifiedName() + " expects one str");
                 yield new Layout(s);
             }
             case NAMESPACE, NUMPY_SCALAR, NUMPY_DTYPE, NUMPY_RECONSTRUCT -> new PyObject(g.qualifiedName(), args);
+            case PATH -> {
+                for (Object part : args.items()) {
+                    if (!(part instanceof String)) throw fail(g.qualifiedName() + " takes str parts, got a " + Pickled.typeName(part));
+                }
+                yield new PyObject(g.qualifiedName(), args);
+            }
             case CODECS_ENCODE -> encode(args);
             case SET, FROZENSET -> {
                 List<Object> items = new ArrayList<>();
@@ -264,11 +305,14 @@ final class Unpickler {
     }
 
     private Object newObj(Object cls, Object argsObj) {
-        if (!(cls instanceof Global g)) throw fail("NEWOBJ on a " + Pickled.typeName(cls) + ", not a class");
+        dataOnly(argsObj);
         if (!(argsObj instanceof Tuple args)) throw fail("NEWOBJ arguments are a " + Pickled.typeName(argsObj));
+        // cls.__new__(cls, *args) in Python; here only the name is kept, nothing is resolved or run.
+        if (cls instanceof UnknownGlobal u) return new PyObject(u.name(), args, true);
+        if (!(cls instanceof Global g)) throw fail("NEWOBJ on a " + Pickled.typeName(cls) + ", not a class");
         return switch (g.kind()) {
             case ORDERED_DICT -> new Dict("collections.OrderedDict");
-            case NAMESPACE, NUMPY_DTYPE, NUMPY_NDARRAY -> new PyObject(g.qualifiedName(), args);
+            case NAMESPACE, NUMPY_DTYPE, NUMPY_NDARRAY, PATH -> new PyObject(g.qualifiedName(), args);
             default -> throw fail("NEWOBJ on " + g.qualifiedName() + ", which is not a class");
         };
     }
@@ -331,7 +375,7 @@ final class Unpickler {
                 throw fail(sig + ": tensor " + Arrays.toString(size) + " at offset " + off + " reaches element " + last + " of a storage view of " + limit);
             }
         }
-        return new TensorRef(s, Math.addExact(off, base), size, stride);
+        return new TensorRef(s, Math.addExact(off, base), size, stride, a.items().subList(4, a.size()));
     }
 
     private long[] longs(Object v, String what) {
@@ -375,7 +419,7 @@ final class Unpickler {
             for (Map.Entry<Object, Object> e : sd.map().entrySet()) d.attributes().put(String.valueOf(e.getKey()), e.getValue());
             return;
         }
-        throw fail("BUILD on a " + Pickled.typeName(target) + " (only objects of whitelisted classes take state)");
+        throw fail("BUILD on a " + Pickled.typeName(target) + " (only objects and dicts take state)");
     }
 
     private Object persistentLoad(Object pid) {
@@ -421,7 +465,29 @@ final class Unpickler {
         return stack.get(stack.size() - 1);
     }
 
+    /** The top of the stack as the object an opcode modifies (SETITEM(S), APPEND(S), ADDITEMS, BUILD). */
+    private Object target() {
+        Object t = peek();
+        dataOnly(t);
+        return t;
+    }
+
+    /** Pops {@code n} values that become data: an unknown global among them is refused. */
     private List<Object> popN(int n) {
+        List<Object> out = popRaw(n);
+        allData(out);
+        return out;
+    }
+
+    /** Pops the values after the last MARK, which become data. */
+    private List<Object> popMark() {
+        List<Object> out = popMarkRaw();
+        allData(out);
+        return out;
+    }
+
+    /** Pops {@code n} values as they are, for the opcodes that look at an unknown global themselves (REDUCE, NEWOBJ, POP). */
+    private List<Object> popRaw(int n) {
         int from = stack.size() - n;
         int floor = marks.isEmpty() ? 0 : marks.get(marks.size() - 1) + 1;
         if (from < floor) throw fail("stack underflow");
@@ -431,7 +497,7 @@ final class Unpickler {
         return out;
     }
 
-    private List<Object> popMark() {
+    private List<Object> popMarkRaw() {
         if (marks.isEmpty()) throw fail("no MARK on the stack");
         int m = marks.remove(marks.size() - 1);
         List<Object> sub = stack.subList(m + 1, stack.size());

@@ -20,8 +20,11 @@
  * {@code torch.FloatStorage} ... {@code torch.BoolStorage}; {@code torch.strided},
  * {@code torch.serialization._get_layout}; {@code argparse.Namespace}; numpy
  * {@code scalar}, {@code dtype}, {@code _reconstruct}, {@code ndarray}; {@code _codecs.encode};
- * {@code builtins.set} / {@code frozenset}. Each is a tag for a data constructor implemented
- * here; any other global (a model class, {@code os.system}, {@code builtins.eval}) is refused
- * with one line naming it.
+ * {@code builtins.set} / {@code frozenset}; {@code pathlib} paths. Each is a tag for a data
+ * constructor implemented here. Any other global is only a name: as the class of NEWOBJ it makes
+ * an inert placeholder object (the training script's own classes in {@code args}), which is
+ * refused inside the weights; called ({@code os.system(...)}, {@code mymodule.run(...)}), used as
+ * a value, or from a module that runs code ({@code os}, {@code builtins}, {@code subprocess}),
+ * it is refused with one line naming it.
  */
 package dev.formwork.frontends.weights.torch;

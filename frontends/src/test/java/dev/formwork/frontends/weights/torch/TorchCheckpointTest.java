@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.formwork.frontends.LoadOptions;
 import dev.formwork.frontends.Models;
 import dev.formwork.frontends.weights.SafetensorsFile;
+import dev.formwork.frontends.weights.torch.Pickled.Dict;
+import dev.formwork.frontends.weights.torch.Pickled.PyObject;
 import dev.formwork.ir.DType;
 import dev.formwork.ir.Tensor;
 import dev.formwork.testing.TestData;
@@ -180,6 +182,7 @@ class TorchCheckpointTest {
     @CsvSource({
         "os.system, ''", "os.system, _legacy", "builtins.eval, ''", "builtins.eval, _legacy",
         "subprocess.Popen, ''", "subprocess.Popen, _legacy", "builtins.getattr, ''", "builtins.getattr, _legacy",
+        "mymodule.run, ''", "mymodule.run, _legacy",
     })
     void maliciousPicklesAreRefusedWithoutRunning(String global, String layout) throws Exception {
         Files.deleteIfExists(PAYLOAD_MARKER);
@@ -191,6 +194,77 @@ class TorchCheckpointTest {
         fails(() -> TorchCheckpoint.read(f), f + ": refusing pickle global " + global + " (");
         fails(() -> Models.load(config("tiny_v1_64"), new LoadOptions(1, null, f, 0)), f + ": refusing pickle global " + global);
         assertFalse(Files.exists(PAYLOAD_MARKER), "the payload ran");
+    }
+
+    @Test
+    void trainingArgsKeepPathsAndScriptClassesAsInertObjects() {
+        Path f = TorchZips.fixture("tiny_v2_64_original.pth");
+        Dict top = (Dict) Unpickler.load(f.toString(), java.nio.ByteBuffer.wrap(TorchZips.entries(f).get("tiny_v2_64_original/data.pkl")));
+        PyObject args = (PyObject) top.map().get("args");
+        assertFalse(args.placeholder());
+        Map<Object, Object> a = ((Dict) args.state()).map();
+        PyObject out = (PyObject) a.get("output_dir");
+        assertEquals("pathlib.PosixPath", out.type());
+        assertEquals(List.of("runs", "efficientformer"), out.args().items());
+        PyObject run = (PyObject) a.get("run");
+        assertTrue(run.placeholder());
+        assertEquals("__main__.RunInfo", run.type());
+        assertEquals("node0", ((Dict) run.state()).map().get("host"));
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"custom_object_in_weights.pth", "custom_object_in_weights_legacy.pth"})
+    void objectOfAScriptClassInTheWeightsIsRefusedNamingIt(String file) {
+        Path f = TorchZips.fixture(file);
+        String refused = f + ": refusing pickle global __main__.PackedWeight inside the weights: key \"packed\" (in \"model\") holds an object of it";
+        fails(() -> TorchCheckpoint.read(f), refused);
+        fails(() -> Models.load(config("tiny_v1_64"), new LoadOptions(1, null, f, 0)), refused);
+    }
+
+    /** {@code ('storage', FloatStorage, '0', 'cpu', 1)} viewed as a [1] tensor whose backward hooks are {@code hooks} (pushed by the caller). */
+    private static UnpicklerTest.P tensor(UnpicklerTest.P x, Runnable hooks) {
+        x.global("torch._utils", "_rebuild_tensor_v2").op('(', '(').str("storage").global("torch", "FloatStorage").str("0").str("cpu")
+                .op('K', 1, 't', 'Q', 'K', 0, 'K', 1, 0x85, 'K', 1, 0x85, 0x89);
+        hooks.run();
+        return x.op('t', 'R');
+    }
+
+    private Path zip(String name, UnpicklerTest.P pickle) {
+        Map<String, byte[]> e = new java.util.LinkedHashMap<>();
+        e.put("x/data.pkl", pickle.op('.').b.toByteArray());
+        e.put("x/data/0", new byte[4]);
+        e.put("x/version", "3\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return TorchZips.write(dir.resolve(name), e, false);
+    }
+
+    @Test
+    void placeholdersLoadOutsideTheWeightsAndAreRefusedInside() {
+        // {'model': {'w': tensor}, 'optimizer': {'state': [Hook()]}, 'net': Hook()}: the hook objects sit outside the weights.
+        UnpicklerTest.P ok = UnpicklerTest.p().op('}', '(').str("model").op('}').str("w");
+        tensor(ok, () -> ok.op('}')).op('s').str("optimizer").op('}').str("state").op(']').global("mymodule", "Hook").op(')', 0x81, 'a', 's')
+                .str("net").global("mymodule", "Hook").op(')', 0x81, 'u');
+        Path f = zip("outside.pth", ok);
+        TorchCheckpoint c = TorchCheckpoint.read(f);
+        assertEquals(List.of("w"), List.copyOf(c.tensors().keySet()));
+        assertEquals(List.of("model", "optimizer", "net"), c.topLevelKeys());
+        fails(() -> TorchCheckpoint.read(f, "net"), f + ": refusing pickle global mymodule.Hook: entry \"net\" (--weights-key) is an object of it, not a state dict");
+
+        // The same object hidden in a weight tensor's backward hooks.
+        UnpicklerTest.P hooked = UnpicklerTest.p().op('}').str("model").op('}').str("w");
+        tensor(hooked, () -> hooked.op('}').str("h").global("mymodule", "Hook").op(')', 0x81, 's')).op('s', 's');
+        Path h = zip("hooked.pth", hooked);
+        fails(() -> TorchCheckpoint.read(h), h + ": refusing pickle global mymodule.Hook inside the weights: key \"w\" (in \"model\") is built from an object of it");
+
+        // A whole pickled model, alone or as "model".
+        Path whole = zip("whole.pth", UnpicklerTest.p().global("timm.models.efficientformer", "EfficientFormer").op(')', 0x81, '}', 'b'));
+        fails(() -> TorchCheckpoint.read(whole), whole + ": refusing pickle global timm.models.efficientformer.EfficientFormer: the file is a pickled object of it");
+        Path inModel = zip("in_model.pth", UnpicklerTest.p().op('}').str("model").global("timm.models.efficientformer", "EfficientFormer").op(')', 0x81, 's'));
+        fails(() -> TorchCheckpoint.read(inModel), inModel + ": refusing pickle global timm.models.efficientformer.EfficientFormer: entry \"model\" is an object of it");
+        // A flat state dict with the object in its _metadata attribute.
+        UnpicklerTest.P meta = UnpicklerTest.p().global("collections", "OrderedDict").op(')', 'R').str("w");
+        tensor(meta, () -> meta.op('}')).op('s', '}').str("_metadata").global("mymodule", "Hook").op(')', 0x81, 's', 'b');
+        Path m = zip("meta.pth", meta);
+        fails(() -> TorchCheckpoint.read(m), m + ": refusing pickle global mymodule.Hook inside the weights: the state dict's attribute \"_metadata\" is built from");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.formwork.frontends.weights.torch;
 
 import static dev.formwork.frontends.testing.Errors.fails;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -121,20 +122,97 @@ class UnpicklerTest {
     @ParameterizedTest
     @ValueSource(strings = {"os system", "posix system", "builtins eval", "__builtin__ getattr", "subprocess Popen", "torch load",
         "torch._utils _rebuild_device_tensor_from_numpy", "timm.models.efficientformer EfficientFormer", "copy_reg _reconstructor",
-        "collections defaultdict", "torch.nn.modules.conv Conv2d"})
-    void nonWhitelistedGlobalsAreRefusedOnSight(String g) {
+        "collections defaultdict", "torch.nn.modules.conv Conv2d", "mymodule run"})
+    void nonWhitelistedGlobalsAreRefusedWhenCalled(String g) {
         String[] mn = g.split(" ");
         String shown = PickleGlobal.python3Module(mn[0]) + "." + mn[1];
-        // Refused at the GLOBAL itself: nothing after it (arguments, REDUCE) is read.
-        fails(() -> p().global(mn[0], mn[1]).op(0xff).load(), "t.pth: refusing pickle global " + shown);
-        // The same through STACK_GLOBAL (protocol 4).
+        String refused = "t.pth: refusing pickle global " + shown + " (checkpoints are read as data, code is never run";
+        // Refused at the REDUCE: the byte after it (an invalid opcode) is never read.
+        fails(() -> p().global(mn[0], mn[1]).str("touch x").op(0x85, 'R', 0xff).load(), refused);
+        // The same through STACK_GLOBAL (protocol 4) and with BINGET of the memoized global, as pickle writes it.
         fails(() -> new P().op(0x80, 4).op(0x8c, mn[0].length()).op(mn[0].chars().toArray()).op(0x8c, mn[1].length()).op(mn[1].chars().toArray())
-                .op(0x93, '.').load(), "t.pth: refusing pickle global " + shown);
+                .op(0x93, 0x94, '0', 'h', 0, ')', 'R', '.').load(), refused);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"os system", "posix system", "builtins eval", "__builtin__ getattr", "subprocess Popen", "posixpath os",
+        "importlib import_module", "operator attrgetter", "functools partial"})
+    void namesFromCodeModulesAreRefusedOnSight(String g) {
+        String[] mn = g.split(" ");
+        // Nothing after the GLOBAL (an invalid opcode) is read.
+        fails(() -> p().global(mn[0], mn[1]).op(0xff).load(), "t.pth: refusing pickle global " + PickleGlobal.python3Module(mn[0]) + "." + mn[1] + " (");
+    }
+
+    @Test
+    void unknownGlobalUsedAsAValueIsRefused() {
+        String value = "t.pth: refusing pickle global mymodule.Thing used as a value";
+        fails(() -> p().global("mymodule", "Thing").op('.').load(), value); // the pickle's result
+        fails(() -> p().global("mymodule", "Thing").op(0x85, '.').load(), value); // in a tuple
+        fails(() -> p().op(']').global("mymodule", "Thing").op('a', '.').load(), value); // appended
+        fails(() -> p().op('}').str("k").global("mymodule", "Thing").op('s', '.').load(), value); // a dict value
+        fails(() -> p().global("mymodule", "Thing").str("k").op('K', 1, 's', '.').load(), value); // SETITEM on it
+        fails(() -> p().global("mymodule", "Thing").op('}', 'b', '.').load(), value); // BUILD on it
+        fails(() -> p().global("argparse", "Namespace").op(')', 0x81).global("mymodule", "Thing").op('b', '.').load(), value); // as BUILD state
+        fails(() -> p().global("mymodule", "A").global("mymodule", "Thing").op(0x85, 0x81, '.').load(), value); // a NEWOBJ argument
+        fails(() -> p().global("mymodule", "A").global("mymodule", "Thing").op(0x81, '.').load(), value); // NEWOBJ's argument tuple
+        fails(() -> p().global("_codecs", "encode").global("mymodule", "Thing").op('R', '.').load(), value); // REDUCE's argument tuple
+        // Discarding one (POP) uses nothing.
+        assertEquals(1L, p().global("mymodule", "Thing").op('0', 'K', 1, '.').load());
+    }
+
+    @Test
+    void unknownClassBecomesAnInertPlaceholderThatBuildOnlyFills() {
+        // __main__.RunInfo via NEWOBJ, then BUILD with its __dict__: what pickle writes for an object of a script's class.
+        PyObject o = (PyObject) p().global("__main__", "RunInfo").op('q', 0, ')', 0x81, '}').str("host").str("node0").op('s', 'b', '.').load();
+        assertTrue(o.placeholder());
+        assertEquals("__main__.RunInfo", o.type());
+        assertEquals(0, o.args().size());
+        assertEquals("node0", ((Dict) o.state()).map().get("host"));
+        // NEWOBJ arguments and a (dict, slots) state are recorded as they are, BUILD twice just replaces the state.
+        PyObject s = (PyObject) new P().op(0x80, 4).global("mymodule", "Config").str("x").op(0x85, '}', 0x92).op('N', '}', 0x86, 'b', 'K', 7, 'b', '.').load();
+        assertTrue(s.placeholder());
+        assertEquals("mymodule.Config", s.type());
+        assertEquals(List.of("x"), s.args().items());
+        assertEquals(7L, s.state());
+        // Whitelisted classes are not placeholders.
+        assertFalse(((PyObject) p().global("argparse", "Namespace").op(')', 0x81, '.').load()).placeholder());
+    }
+
+    @Test
+    void placeholderIsNeverCalled() {
+        fails(() -> p().global("mymodule", "Thing").op(')', 0x81).str("touch x").op(0x85, 'R', '.').load(),
+                "t.pth: refusing to call an object of pickle global mymodule.Thing");
+    }
+
+    @Test
+    void pathsAreInertObjectsOfStrParts() {
+        for (String m : List.of("pathlib", "pathlib._local")) {
+            PyObject path = (PyObject) p().global(m, "PosixPath").str("runs").str("x").op(0x86, 'R', '.').load();
+            assertEquals(m + ".PosixPath", path.type());
+            assertFalse(path.placeholder());
+            assertEquals(List.of("runs", "x"), path.args().items());
+        }
+        fails(() -> p().global("pathlib", "WindowsPath").op('K', 1, 0x85, 'R', '.').load(), "pathlib.WindowsPath takes str parts, got a int");
+    }
+
+    @Test
+    void placeholdersAreFoundWhereverTheyHide() {
+        P tensorWithHooks = p().global("torch._utils", "_rebuild_tensor_v2").op('(', '(').str("storage").global("torch", "FloatStorage").str("0")
+                .str("cpu").op('K', 1, 't', 'Q', 'K', 0, 'K', 1, 0x85, 'K', 1, 0x85, 0x89, '}').str("hook")
+                .op(']').global("mymodule", "Hook").op(')', 0x81, 'a', 's', 't', 'R', '.');
+        TensorRef t = (TensorRef) tensorWithHooks.load();
+        assertEquals("mymodule.Hook", Pickled.firstPlaceholder(t).type());
+        // A cycle (a list holding itself) next to it is walked once.
+        Object cyclic = p().op(']', 'q', 0, 'h', 0, 'a', '.').load();
+        assertNull(Pickled.firstPlaceholder(cyclic));
+        assertNull(Pickled.firstPlaceholder(p().global("argparse", "Namespace").op(')', 0x81, '}').str("a").op('K', 1, 's', 'b', '.').load()));
+        Dict keyed = (Dict) p().op('}').global("mymodule", "Key").op(')', 0x81, 'K', 1, 's', '.').load();
+        assertEquals("mymodule.Key", Pickled.firstPlaceholder(keyed).type());
     }
 
     @Test
     void refusedGlobalNameIsSanitised() {
-        String m = fails(() -> p().global("os\u0007", "sys\rtem").load(), "refusing pickle global os?.sys?tem").getMessage();
+        String m = fails(() -> p().global("os\u0007", "sys\rtem").op(')', 'R', '.').load(), "refusing pickle global os?.sys?tem").getMessage();
         assertTrue(m.chars().allMatch(c -> c >= 0x20 && c < 0x7f), m);
     }
 
