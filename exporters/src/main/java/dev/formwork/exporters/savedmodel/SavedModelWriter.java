@@ -1,6 +1,7 @@
 package dev.formwork.exporters.savedmodel;
 
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
 import dev.formwork.exporters.ExportOptions;
 import dev.formwork.ir.Graph;
 import dev.formwork.ir.Node;
@@ -17,6 +18,7 @@ import dev.formwork.proto.tensorflow.SavedModelProto.TensorInfo;
 import dev.formwork.proto.tensorflow.SavedModelProto.VersionDef;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.List;
 
 /**
  * Lowers an NHWC-laid-out graph through the table, in graph order, into a GraphDef with a
@@ -46,7 +48,7 @@ final class SavedModelWriter {
         if (g.outputs().isEmpty()) throw new dev.formwork.ir.FormworkException("graph " + g.name() + " has no outputs");
     }
 
-    static SavedModel build(Graph g, ExportOptions o) {
+    static Model build(Graph g, ExportOptions o) {
         TfGraph tg = new TfGraph(g, o);
         SignatureDef.Builder sig = SignatureDef.newBuilder().setMethodName(METHOD);
         for (int i = 0; i < g.inputs().size(); i++) {
@@ -70,18 +72,57 @@ final class SavedModelWriter {
             tg.nodes.add(NodeDef.newBuilder().setName(name).setOp("Identity").addInput(tg.tensor(out)).putAllAttr(TfAttrs.floatT().map).build());
             sig.putOutputs(name, info(name, out));
         }
-        GraphDef graphDef = GraphDef.newBuilder().addAllNode(tg.finish()).setVersions(VersionDef.newBuilder().setProducer(GRAPH_DEF_VERSION)).build();
-        MetaGraphDef meta = MetaGraphDef.newBuilder()
-                .setMetaInfoDef(MetaGraphDef.MetaInfoDef.newBuilder().addTags(TAG).setTensorflowVersion(TENSORFLOW_VERSION))
-                .setGraphDef(graphDef).putSignatureDef(SIGNATURE, sig.build()).build();
-        return SavedModel.newBuilder().setSavedModelSchemaVersion(1).addMetaGraphs(meta).build();
+        MetaGraphDef info = MetaGraphDef.newBuilder()
+                .setMetaInfoDef(MetaGraphDef.MetaInfoDef.newBuilder().addTags(TAG).setTensorflowVersion(TENSORFLOW_VERSION)).build();
+        MetaGraphDef signature = MetaGraphDef.newBuilder().putSignatureDef(SIGNATURE, sig.build()).build();
+        return new Model(tg, tg.finish(), VersionDef.newBuilder().setProducer(GRAPH_DEF_VERSION).build(), info, signature);
     }
 
-    /** Deterministic serialization (sorted map entries), streamed: the weights are not copied again. */
-    static void serialize(SavedModel m, OutputStream out) throws IOException {
+    /**
+     * A SavedModel with one MetaGraphDef, in the parts {@link #serialize} writes one after the
+     * other: the MetaGraphDef's meta_info_def and its signature_def (each alone in a
+     * MetaGraphDef), and the GraphDef's nodes (permuted weights still placeholders) and versions.
+     */
+    record Model(TfGraph graph, List<NodeDef> nodes, VersionDef versions, MetaGraphDef info, MetaGraphDef signature) {
+        /** The whole message, weights made (tests; the exporter streams instead). */
+        SavedModel message() {
+            GraphDef.Builder gd = GraphDef.newBuilder().setVersions(versions);
+            for (NodeDef n : nodes) gd.addNode(graph.content(n));
+            MetaGraphDef meta = info.toBuilder().mergeFrom(signature).setGraphDef(gd).build();
+            return SavedModel.newBuilder().setSavedModelSchemaVersion(1).addMetaGraphs(meta).build();
+        }
+    }
+
+    /**
+     * The bytes of {@link Model#message()}'s deterministic serialization (fields in number order,
+     * map entries sorted), written part by part: the length prefixes come from the placeholder
+     * nodes, and each permuted weight is made just before its node is written and dropped after,
+     * so the filters never sit in memory all at once (protobuf would need the whole message).
+     */
+    static void serialize(Model m, OutputStream out) throws IOException {
         CodedOutputStream cos = CodedOutputStream.newInstance(out, 1 << 16);
         cos.useDeterministicSerialization();
-        m.writeTo(cos);
+        long graphSize = CodedOutputStream.computeMessageSize(GraphDef.VERSIONS_FIELD_NUMBER, m.versions);
+        for (NodeDef n : m.nodes) graphSize += CodedOutputStream.computeMessageSize(GraphDef.NODE_FIELD_NUMBER, n);
+        int graph = Math.toIntExact(graphSize);
+        int meta = Math.addExact(m.info.getSerializedSize() + m.signature.getSerializedSize(),
+                CodedOutputStream.computeTagSize(MetaGraphDef.GRAPH_DEF_FIELD_NUMBER) + CodedOutputStream.computeUInt32SizeNoTag(graph) + graph);
+        // SavedModel: saved_model_schema_version, then the one meta_graphs entry.
+        cos.writeInt64(SavedModel.SAVED_MODEL_SCHEMA_VERSION_FIELD_NUMBER, 1);
+        cos.writeTag(SavedModel.META_GRAPHS_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        cos.writeUInt32NoTag(meta);
+        // MetaGraphDef: meta_info_def (1), graph_def (2), signature_def (5).
+        m.info.writeTo(cos);
+        cos.writeTag(MetaGraphDef.GRAPH_DEF_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        cos.writeUInt32NoTag(graph);
+        // GraphDef: node (1) in order, versions (4).
+        for (NodeDef n : m.nodes) {
+            NodeDef full = m.graph.content(n);
+            if (full.getSerializedSize() != n.getSerializedSize()) throw new IllegalStateException("node " + n.getName() + " changed size when its weight was made");
+            cos.writeMessage(GraphDef.NODE_FIELD_NUMBER, full);
+        }
+        cos.writeMessage(GraphDef.VERSIONS_FIELD_NUMBER, m.versions);
+        m.signature.writeTo(cos);
         cos.flush();
     }
 

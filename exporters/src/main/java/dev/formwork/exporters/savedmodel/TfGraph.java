@@ -6,17 +6,17 @@ import dev.formwork.exporters.ExportOptions;
 import dev.formwork.ir.DType;
 import dev.formwork.ir.FormworkException;
 import dev.formwork.ir.Graph;
+import dev.formwork.ir.Half;
 import dev.formwork.ir.Node;
 import dev.formwork.ir.Shape;
 import dev.formwork.ir.Tensor;
 import dev.formwork.ir.Value;
-import dev.formwork.ir.interp.NdArray;
-import dev.formwork.ir.op.ShapeOps;
 import dev.formwork.passes.layout.LayoutReport;
 import dev.formwork.proto.tensorflow.SavedModelProto.AttrValue;
 import dev.formwork.proto.tensorflow.SavedModelProto.DataType;
 import dev.formwork.proto.tensorflow.SavedModelProto.NodeDef;
 import dev.formwork.proto.tensorflow.SavedModelProto.TensorProto;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,6 +24,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * What a writer sees while it lowers one IR node: the TensorFlow tensor ("node" or "node:k") of
@@ -31,10 +32,11 @@ import java.util.Set;
  * {@link #op} to append a NodeDef. Nodes are appended in IR order, so the GraphDef reads in the
  * graph's order and identical graphs give identical bytes.
  *
- * <p>Weights are Const nodes (see the package doc for why not variables/). fp16: every float32
- * weight is a DT_HALF Const read through a Cast to DT_FLOAT, which TensorFlow's constant folding
- * evaluates once at load, so compute and I/O stay float32. Scalars and shapes the writers make
- * (epsilons, axes) stay float32/int32.
+ * <p>Weights are Const nodes (see the package doc for why not variables/); filters whose axes
+ * are permuted are made only when their node is written ({@link #constantPermuted}). fp16: every
+ * float32 weight is a DT_HALF Const read through a Cast to DT_FLOAT, which TensorFlow's constant
+ * folding evaluates once at load, so compute and I/O stay float32. Scalars and shapes the writers
+ * make (epsilons, axes) stay float32/int32.
  */
 final class TfGraph {
     /** Signature and node names of the model's interface. */
@@ -49,6 +51,9 @@ final class TfGraph {
     private final Set<String> names = new HashSet<>();
     private final IdentityHashMap<Node, Boolean> adjMarkers = new IdentityHashMap<>();
     private final Map<String, Shape> shapes = new HashMap<>();
+    /** Const node name -> its weight bytes, made when the node is written. */
+    private final Map<String, Supplier<ByteString>> deferred = new HashMap<>();
+    private ByteBuffer zeros = ByteBuffer.allocate(0);
 
     TfGraph(Graph graph, ExportOptions options) {
         this.graph = graph;
@@ -120,23 +125,82 @@ final class TfGraph {
 
     /** A weight constant (DT_HALF + Cast under fp16). */
     String constant(String name, Tensor t) {
-        if (t.dtype() == DType.FLOAT32 && fp16) {
-            String half = constNode(name + "/fp16", t.cast(DType.FLOAT16));
-            return op("Cast", name, TfAttrs.of().type("SrcT", DataType.DT_HALF).type("DstT", DataType.DT_FLOAT).b("Truncate", false), half);
-        }
+        if (t.dtype() == DType.FLOAT32 && fp16) return cast(name, constNode(name + "/fp16", t.cast(DType.FLOAT16)));
         return constNode(name, t.dtype() == DType.INT64 ? t.cast(DType.INT32) : t);
     }
 
-    /** Weight {@code v} with its axes permuted by {@code perm} and reshaped to {@code shape}, made once per (value, perm). */
+    /** The float32 reading of DT_HALF tensor {@code half}. */
+    private String cast(String name, String half) {
+        return op("Cast", name, TfAttrs.of().type("SrcT", DataType.DT_HALF).type("DstT", DataType.DT_FLOAT).b("Truncate", false), half);
+    }
+
+    /**
+     * Weight {@code v} with its axes permuted by {@code perm} and reshaped to {@code shape}, made
+     * once per (value, perm). The permuted bytes are made only when the node is written
+     * ({@link #content}): the Const node holds zeros of their length until then, so the filters
+     * of a large model are not all copied at once.
+     */
     String constantPermuted(Value v, int[] perm, Shape shape, String suffix) {
         String key = v.name() + "#" + java.util.Arrays.toString(perm) + shape;
         String t = derived.get(key);
         if (t == null) {
-            Tensor p = ShapeOps.permute(NdArray.fromTensor(v.constant()), perm).toTensor().reshape(shape);
-            t = constant(v.name() + suffix, p);
+            // Filters are float: float32, or DT_HALF read through a Cast under fp16.
+            Tensor src = v.constant();
+            DType stored = fp16 ? DType.FLOAT16 : DType.FLOAT32;
+            String name = v.name() + suffix;
+            String c = constNode(fp16 ? name + "/fp16" : name, stored, shape, placeholder(Math.toIntExact(src.numel() * stored.byteSize())));
+            deferred.put(c, () -> permuted(src, perm, stored));
+            t = fp16 ? cast(name, c) : c;
             derived.put(key, t);
         }
         return t;
+    }
+
+    /**
+     * Const node {@code n} as the file holds it: with its deferred weight bytes made now (same
+     * length as the placeholder, so the sizes computed beforehand hold), else {@code n} itself.
+     */
+    NodeDef content(NodeDef n) {
+        Supplier<ByteString> bytes = deferred.get(n.getName());
+        if (bytes == null) return n;
+        AttrValue value = n.getAttrOrThrow("value");
+        TensorProto tp = value.getTensor().toBuilder().setTensorContent(bytes.get()).build();
+        return n.toBuilder().putAttr("value", value.toBuilder().setTensor(tp).build()).build();
+    }
+
+    /**
+     * The elements of {@code src} with output axis i = source axis perm[i], converted to
+     * {@code stored} as {@link Tensor#cast} converts, in one pass into the bytes the file holds.
+     */
+    static ByteString permuted(Tensor src, int[] perm, DType stored) {
+        int r = perm.length, n = Math.toIntExact(src.numel());
+        long[] stride = new long[r], step = new long[r];
+        int[] dims = new int[r], idx = new int[r];
+        for (int i = r - 1, st = 1; i >= 0; st *= src.shape().dim(i), i--) stride[i] = st;
+        for (int i = 0; i < r; i++) {
+            dims[i] = src.shape().dim(perm[i]);
+            step[i] = stride[perm[i]];
+        }
+        ByteBuffer out = ByteBuffer.allocate(n * stored.byteSize()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long at = 0;
+        for (int e = 0; e < n; e++) {
+            float f = src.getFloat(at);
+            if (stored == DType.FLOAT16) out.putShort(Half.fromFloat(f));
+            else out.putFloat(f);
+            for (int d = r - 1; d >= 0; d--) {
+                at += step[d];
+                if (++idx[d] < dims[d]) break;
+                at -= step[d] * dims[d];
+                idx[d] = 0;
+            }
+        }
+        return UnsafeByteOperations.unsafeWrap(out.flip());
+    }
+
+    /** Zeros standing in for {@code n} bytes of deferred content; one buffer shared by all. */
+    private ByteString placeholder(int n) {
+        if (zeros.capacity() < n) zeros = ByteBuffer.allocate(Math.max(n, 2 * zeros.capacity()));
+        return UnsafeByteOperations.unsafeWrap(zeros.slice(0, n));
     }
 
     /** A float32 constant the writer makes (epsilon, scale factors): never stored as fp16. */
@@ -154,10 +218,14 @@ final class TfGraph {
     }
 
     private String constNode(String name, Tensor t) {
-        TensorProto.Builder tp = TensorProto.newBuilder().setDtype(dataType(t.dtype())).setTensorShape(TfAttrs.shapeProto(t.shape()));
         // The tensor's own little-endian bytes, wrapped rather than copied: the weights are the bulk of the file.
-        if (t.numel() > 0) tp.setTensorContent(bytes(t));
-        return op("Const", name, TfAttrs.of().type("dtype", dataType(t.dtype())).put("value", AttrValue.newBuilder().setTensor(tp).build()));
+        return constNode(name, t.dtype(), t.shape(), t.numel() > 0 ? bytes(t) : ByteString.EMPTY);
+    }
+
+    private String constNode(String name, DType dtype, Shape shape, ByteString content) {
+        TensorProto.Builder tp = TensorProto.newBuilder().setDtype(dataType(dtype)).setTensorShape(TfAttrs.shapeProto(shape));
+        if (!content.isEmpty()) tp.setTensorContent(content);
+        return op("Const", name, TfAttrs.of().type("dtype", dataType(dtype)).put("value", AttrValue.newBuilder().setTensor(tp).build()));
     }
 
     private static ByteString bytes(Tensor t) {

@@ -14,7 +14,8 @@ import java.util.Locale;
  *
  * <p>TensorFlow Java is an optional dependency of this module: this class names none of its
  * types, so the runtime table loads without it, and its natives are loaded only when a SavedModel
- * is opened. Without it on the class path, opening one is a one-line error.
+ * is opened, from the class path or from jars of its own ({@link TensorFlowJava}). Without
+ * either, opening one is a one-line error saying how to get them.
  * {@link RunOptions#threads()} sets the intra-op thread count (0: TensorFlow's default, one per core).
  */
 public final class SavedModelRuntime implements ArtifactRuntime {
@@ -32,7 +33,7 @@ public final class SavedModelRuntime implements ArtifactRuntime {
     public Session open(Path artifact, RunOptions options) {
         if (!Files.isRegularFile(artifact.resolve("saved_model.pb"))) throw new FormworkException(artifact + ": no saved_model.pb (not a SavedModel folder)");
         try {
-            return TfSession.open(artifact, options);
+            return TensorFlowJava.open(artifact, options);
         } catch (NoClassDefFoundError e) {
             throw new FormworkException(artifact + ": running a SavedModel needs TensorFlow Java on the class path "
                     + "(org.tensorflow:tensorflow-core-api and tensorflow-core-native, classifier linux-x86_64)");

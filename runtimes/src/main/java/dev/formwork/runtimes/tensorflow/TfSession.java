@@ -27,8 +27,11 @@ import org.tensorflow.types.TFloat32;
 /**
  * One loaded SavedModel and its {@code serving_default} function. Inputs and outputs are float32
  * in the signature's order (keys sorted, as TensorFlow's map gives no order).
+ *
+ * <p>Public, with a public {@link #open}, because {@link TensorFlowJava} may define this class in
+ * its own class loader and call it from outside that loader's copy of the package.
  */
-final class TfSession implements Session {
+public final class TfSession implements Session {
     static final String TAG = "serve", SIGNATURE = "serving_default";
 
     private final Path dir;
@@ -49,7 +52,7 @@ final class TfSession implements Session {
         this.outputs = specs(sig.getOutputsMap());
     }
 
-    static TfSession open(Path dir, RunOptions options) {
+    public static TfSession open(Path dir, RunOptions options) {
         ConfigProto.Builder config = ConfigProto.newBuilder();
         if (options.threads() > 0) config.setIntraOpParallelismThreads(options.threads()).setInterOpParallelismThreads(1);
         try {
