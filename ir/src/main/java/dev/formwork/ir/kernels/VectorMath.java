@@ -1,7 +1,9 @@
 package dev.formwork.ir.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -62,14 +64,25 @@ final class VectorMath {
     }
 
     /**
-     * e^x per lane through Math.exp. The Vector API's EXP lane operation is a native intrinsic in
-     * compiled code but Math.exp in its Java fallback; the two differ in the last bit, so the
-     * reference output depended on what the JIT had compiled so far (what ran before in the
-     * process). Math.exp gives the same bits in interpreted and compiled code.
+     * e^x per lane from adds, multiplies and exact conversions only (Cephes' expf: x = n ln2 + r
+     * with |r| <= ln2/2, a degree-6 polynomial for e^r, 2^n built in the exponent bits), about
+     * 1 ulp. The Vector API's EXP lane operation is an intrinsic in compiled code but Math.exp in
+     * its Java fallback, and the two differ in the last bit, so the reference output depended on
+     * what the JIT had compiled so far; plain arithmetic rounds the same way in both, and costs
+     * no scalar loop. Inputs are clamped to [-87.3, 88.3], where 2^n stays a normal float.
      */
-    private static FloatVector exp(FloatVector x) {
-        float[] a = x.toArray();
-        for (int i = 0; i < a.length; i++) a[i] = (float) Math.exp(a[i]);
-        return FloatVector.fromArray(S, a, 0);
+    static FloatVector exp(FloatVector x) {
+        FloatVector c = x.max(-87.3f).min(88.3f);
+        // Round x log2(e) to the nearest integer: adding and subtracting 1.5 * 2^23 drops the fraction.
+        FloatVector n = c.mul(1.44269504f).add(12582912f).sub(12582912f);
+        FloatVector r = c.sub(n.mul(0.693359375f)).sub(n.mul(-2.12194440e-4f));
+        FloatVector p = r.mul(1.9875691500e-4f).add(1.3981999507e-3f);
+        p = p.mul(r).add(8.3334519073e-3f);
+        p = p.mul(r).add(4.1665795894e-2f);
+        p = p.mul(r).add(1.6666665459e-1f);
+        p = p.mul(r).add(5.0000001201e-1f);
+        p = p.mul(r.mul(r)).add(r).add(1f);
+        IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        return p.mul(bits.reinterpretAsFloats());
     }
 }
