@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * loaded from its own jars.
  */
 class TensorFlowIsolationTest {
-    private static final Path CLASSPATHS = Path.of("target", "classpath");
+    private static final Path BUILD = Path.of(System.getProperty("formwork.buildDir", "target"));
+    private static final Path CLASSPATHS = BUILD.resolve("classpath");
     private static final Path CASE = TestData.golden("tiny_v1_64");
 
     @TempDir
@@ -78,7 +79,7 @@ class TensorFlowIsolationTest {
      */
     private Outcome cli(String tfPath, String... args) throws Exception {
         List<String> cp = new ArrayList<>();
-        cp.add(Path.of("target", "classes").toAbsolutePath().toString());
+        cp.add(BUILD.resolve("classes").toAbsolutePath().toString());
         cp.addAll(runtimeClassPath());
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "-Xss8m", "-Xmx1g",
