@@ -41,7 +41,7 @@ public final class CoreMlReader implements ArtifactReader {
         try {
             m = Model.parseFrom(Files.readAllBytes(modelFile(p)));
         } catch (IOException e) {
-            throw new FormworkException(p + ": cannot read Core ML model: " + e.getMessage());
+            throw new FormworkException(p + ": cannot read Core ML model: " + String.valueOf(e.getMessage()).replace('\n', ' '));
         }
         if (m.getSpecificationVersion() == 0) throw new FormworkException(p + ": not a Core ML model (specificationVersion missing)");
         Map<String, String> details = new LinkedHashMap<>();
@@ -68,18 +68,18 @@ public final class CoreMlReader implements ArtifactReader {
         return info;
     }
 
-    /** model.mlmodel of a package, found through Manifest.json's root item; or the file itself. */
-    static Path modelFile(Path p) throws IOException {
+    /**
+     * model.mlmodel of a package, found through Manifest.json's root item (which must stay inside
+     * the package's Data folder); or the file itself.
+     */
+    static Path modelFile(Path p) {
         if (!Files.isDirectory(p)) return p;
-        Path manifest = p.resolve("Manifest.json");
-        if (!Files.isRegularFile(manifest)) throw new FormworkException(p + ": not an .mlpackage (no Manifest.json)");
-        JsonNode j = new ObjectMapper().readTree(manifest.toFile());
-        String root = j.path("rootModelIdentifier").asText("");
-        JsonNode item = j.path("itemInfoEntries").path(root);
-        if (item.isMissingNode()) throw new FormworkException(manifest + ": rootModelIdentifier '" + root + "' names no item");
-        Path f = p.resolve("Data").resolve(item.path("path").asText());
-        if (!Files.isRegularFile(f)) throw new FormworkException(manifest + ": root item path " + f + " does not exist");
-        return f;
+        if (!Files.isRegularFile(p.resolve("Manifest.json"))) throw new FormworkException(p + ": not an .mlpackage (no Manifest.json)");
+        dev.formwork.exporters.coreml.validate.PackageManifest m = dev.formwork.exporters.coreml.validate.PackageManifest.read(p);
+        if (m.rootModelPath() == null) {
+            throw new FormworkException(p + ": not a readable .mlpackage: " + (m.problems().isEmpty() ? "no root model" : m.problems().get(0)));
+        }
+        return m.rootModelPath();
     }
 
     private static ArtifactInfo.Io io(FeatureDescription f) {

@@ -99,7 +99,8 @@ public final class CoreMlArtifact {
             throw new FormworkException(source + ": blob file name '" + fileName + "' does not start with " + MODEL_PATH_PREFIX);
         }
         Path dir = modelFile.toAbsolutePath().getParent();
-        return dir.resolve(fileName.substring(MODEL_PATH_PREFIX.length()));
+        return dev.formwork.exporters.ContainedPath.resolve(dir, fileName.substring(MODEL_PATH_PREFIX.length()),
+                source + ": blob file " + FormworkException.shown(fileName));
     }
 
     /** The blob file a program names, opened once and cached. */
