@@ -1,7 +1,5 @@
 package dev.formwork.exporters.coreml;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.formwork.exporters.ArtifactInfo;
 import dev.formwork.exporters.ArtifactReader;
 import dev.formwork.ir.DType;
@@ -39,7 +37,9 @@ public final class CoreMlReader implements ArtifactReader {
     public ArtifactInfo read(Path p) {
         Model m;
         try {
-            m = Model.parseFrom(Files.readAllBytes(modelFile(p)));
+            Path spec = modelFile(p);
+            if (Files.size(spec) > Integer.MAX_VALUE - 8) throw new FormworkException(spec + ": larger than 2 GB, not a Core ML model spec");
+            m = Model.parseFrom(Files.readAllBytes(spec));
         } catch (IOException e) {
             throw new FormworkException(p + ": cannot read Core ML model: " + String.valueOf(e.getMessage()).replace('\n', ' '));
         }
@@ -47,7 +47,12 @@ public final class CoreMlReader implements ArtifactReader {
         Map<String, String> details = new LinkedHashMap<>();
         details.put("specificationVersion", String.valueOf(m.getSpecificationVersion()));
         List<ArtifactInfo.Io> outputs = new ArrayList<>();
-        int classes = classCount(m);
+        int classes;
+        try {
+            classes = classCount(m);
+        } catch (FormworkException e) {
+            throw new FormworkException(p + ": " + e.getMessage());
+        }
         for (FeatureDescription f : m.getDescription().getOutputList()) {
             if (f.getType().hasStringType() || f.getType().hasInt64Type()) details.put("classifier.predictedFeature", f.getName());
             else if (f.getType().hasDictionaryType()) outputs.add(new ArtifactInfo.Io(f.getName(), DType.FLOAT32, Shape.of(classes)));
@@ -56,7 +61,13 @@ public final class CoreMlReader implements ArtifactReader {
         List<ArtifactInfo.Io> inputs = new ArrayList<>();
         for (FeatureDescription f : m.getDescription().getInputList()) inputs.add(io(f));
         ArtifactInfo info = switch (m.getTypeCase()) {
-            case MLPROGRAM -> MilSummary.of(m, details, inputs, outputs);
+            case MLPROGRAM -> {
+                try {
+                    yield MilSummary.of(m, details, inputs, outputs);
+                } catch (FormworkException e) {
+                    throw new FormworkException(p + ": " + e.getMessage());
+                }
+            }
             case NEURALNETWORK -> nn("coreml-neuralnetwork", m.getNeuralNetwork().getLayersList(), details, inputs, outputs);
             case NEURALNETWORKCLASSIFIER -> {
                 details.put("classifier.labels", String.valueOf(m.getNeuralNetworkClassifier().getStringClassLabels().getVectorCount()));

@@ -59,6 +59,7 @@ public final class CoreMlArtifact {
     static Model parse(Path file) {
         byte[] bytes;
         try {
+            if (Files.size(file) > Integer.MAX_VALUE - 8) throw new FormworkException(file + ": larger than 2 GB, not a Core ML model spec");
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new FormworkException(file + ": cannot read: " + e.getMessage(), e);
