@@ -56,10 +56,10 @@ public final class CoreMlReader implements ArtifactReader {
         for (FeatureDescription f : m.getDescription().getOutputList()) {
             if (f.getType().hasStringType() || f.getType().hasInt64Type()) details.put("classifier.predictedFeature", f.getName());
             else if (f.getType().hasDictionaryType()) outputs.add(new ArtifactInfo.Io(f.getName(), DType.FLOAT32, Shape.of(classes)));
-            else outputs.add(io(f));
+            else outputs.add(io(f, p));
         }
         List<ArtifactInfo.Io> inputs = new ArrayList<>();
-        for (FeatureDescription f : m.getDescription().getInputList()) inputs.add(io(f));
+        for (FeatureDescription f : m.getDescription().getInputList()) inputs.add(io(f, p));
         ArtifactInfo info = switch (m.getTypeCase()) {
             case MLPROGRAM -> {
                 try {
@@ -93,7 +93,7 @@ public final class CoreMlReader implements ArtifactReader {
         return m.rootModelPath();
     }
 
-    private static ArtifactInfo.Io io(FeatureDescription f) {
+    private static ArtifactInfo.Io io(FeatureDescription f, Path p) {
         FeatureType t = f.getType();
         if (t.hasMultiArrayType()) {
             var a = t.getMultiArrayType();
@@ -102,14 +102,23 @@ public final class CoreMlReader implements ArtifactReader {
                 case INT32 -> DType.INT32;
                 default -> DType.FLOAT32;
             };
-            return new ArtifactInfo.Io(f.getName(), dt, Shape.of(a.getShapeList().stream().mapToLong(Long::longValue).toArray()));
+            long[] shape = a.getShapeList().stream().mapToLong(Long::longValue).toArray();
+            if (shape.length > 64 || java.util.Arrays.stream(shape).anyMatch(d -> d < 0 || d > Integer.MAX_VALUE)) {
+                throw new FormworkException(p + ": feature '" + FormworkException.shown(f.getName()) + "': bad shape "
+                        + FormworkException.shown(java.util.Arrays.toString(shape)));
+            }
+            return new ArtifactInfo.Io(f.getName(), dt, Shape.of(shape));
         }
         if (t.hasImageType()) {
             var i = t.getImageType();
             int c = i.getColorSpace() == ImageFeatureType.ColorSpace.GRAYSCALE ? 1 : 3;
+            if (i.getHeight() < 0 || i.getWidth() < 0 || i.getHeight() > Integer.MAX_VALUE || i.getWidth() > Integer.MAX_VALUE) {
+                throw new FormworkException(p + ": feature '" + FormworkException.shown(f.getName()) + "': bad image size "
+                        + i.getWidth() + "x" + i.getHeight());
+            }
             return new ArtifactInfo.Io(f.getName(), DType.FLOAT32, Shape.of(1, c, (int) i.getHeight(), (int) i.getWidth()));
         }
-        throw new FormworkException("feature " + f.getName() + ": type " + t.getTypeCase() + " is not one Formwork reads");
+        throw new FormworkException(p + ": feature '" + FormworkException.shown(f.getName()) + "': type " + t.getTypeCase() + " is not one Formwork reads");
     }
 
     /** Number of class labels of a classifier (0 otherwise). */

@@ -144,9 +144,10 @@ public final class OnnxReader implements ArtifactReader {
         for (NodeProto n : g.getNodeList()) {
             String op = n.getOpType();
             if (!op.equals("Conv") && !op.equals("Gemm") && !op.equals("MatMul")) continue;
+            if (n.getInputCount() < 2 || n.getOutputCount() < 1) return -1; // a malformed node: no MACs to count
             long[] a = shapes.get(n.getInput(0)), b = shapes.get(n.getInput(1)), y = shapes.get(n.getOutput(0));
             if (a == null || b == null || y == null) return -1;
-            if ((op.equals("Gemm") && a.length != 2) || a.length == 0) return -1; // not a shape MACs can be counted from
+            if ((op.equals("Gemm") && a.length != 2) || a.length == 0 || b.length == 0) return -1; // not a shape MACs can be counted from
             long out = 1;
             for (long d : y) out *= d;
             long k = switch (op) {
