@@ -2,7 +2,6 @@ package dev.formwork.fuzz;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every input the fuzzer once broke a reader with, kept under {@code regressions/<reader>/}: each
- * must now be refused with a one-line FormworkException within the budgets.
+ * must now be read, or refused with a one-line FormworkException, within the budgets. (Some were
+ * valid files a reader choked on, such as a model whose MACs could not be counted.)
  */
 class RegressionFilesTest {
     private static final Path ROOT = Path.of("src/test/resources/regressions");
@@ -49,11 +49,10 @@ class RegressionFilesTest {
 
     @ParameterizedTest
     @MethodSource("files")
-    void isRefusedInOneLine(String file) throws IOException {
+    void keepsTheContract(String file) throws IOException {
         String target = Path.of(file).getName(0).toString();
         ContractCheck.Outcome o = check.check(Targets.named(target), Files.readAllBytes(ROOT.resolve(file)), work);
         assertNull(o.failure(), () -> file + ": " + o.failure() + " | " + o.message());
-        assertTrue(o.refused(), file + " should be refused");
-        assertFalse(o.message().contains("\n"));
+        if (o.refused()) assertFalse(o.message().contains("\n"), o.message());
     }
 }
