@@ -184,6 +184,7 @@ final class ConvertCommand implements Callable<Integer> {
         try {
             if (Files.exists(dir) && !Files.isDirectory(dir)) throw new FormworkException("--out " + dir + ": not a folder");
             Files.createDirectories(dir);
+            dev.formwork.exporters.AtomicOutput.removeLeftovers(dir);
             Path probe = Files.createTempFile(dir, ".formwork-probe", ".tmp");
             Files.delete(probe);
         } catch (IOException | SecurityException e) {

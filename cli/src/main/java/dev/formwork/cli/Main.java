@@ -69,13 +69,15 @@ public final class Main implements Runnable {
             boolean debug = parsed.matchedOption("--debug") != null || hasDebug(parsed);
             Throwable cause = unwrap(ex);
             Progress.breakLine(err);
+            // With --debug the stack trace comes first: the error line is always the last line.
+            if (debug) cause.printStackTrace(err);
             if (cause instanceof FormworkException) {
                 err.println("formwork: error: " + oneLine(cause.getMessage()));
-                if (debug) cause.printStackTrace(err);
                 return BAD_INPUT;
             }
-            err.println("formwork: internal error: " + cause + " (this is a bug; rerun with --debug for the stack trace)");
-            if (debug) cause.printStackTrace(err);
+            // The simple class name: a raw "java.lang.XException: ..." line is for --debug only.
+            String what = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + oneLine(cause.getMessage()));
+            err.println("formwork: internal error: " + what + " (this is a bug; rerun with --debug for the stack trace)");
             return INTERNAL;
         });
         cl.setParameterExceptionHandler((ex, a) -> {

@@ -3,6 +3,7 @@ package dev.formwork.cli;
 import dev.formwork.frontends.LoadOptions;
 import dev.formwork.frontends.LoadedModel;
 import dev.formwork.frontends.Models;
+import dev.formwork.frontends.config.ModelBudget;
 import dev.formwork.ir.FormworkException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -28,10 +29,37 @@ final class ModelOptions {
             description = "Input height and width (default: the model's, 224 for the zoo).")
     Integer imageSize;
 
+    @Option(names = "--max-model-bytes", paramLabel = "SIZE",
+            description = "Refuse a model whose estimated weights, attention tables and first activations exceed SIZE"
+                    + " (bytes, or with k/m/g; default 4g). Raise it for very large custom configs.")
+    String maxModelBytes;
+
     private Integer lastBatch, lastSize;
+
+    /** Bytes from "123", "64m" or "8g" (powers of 1024). */
+    static long parseSize(String s, String option) {
+        String t = s.trim().toLowerCase(java.util.Locale.ROOT);
+        long unit = 1;
+        if (t.endsWith("k")) unit = 1L << 10;
+        else if (t.endsWith("m")) unit = 1L << 20;
+        else if (t.endsWith("g")) unit = 1L << 30;
+        if (unit > 1) t = t.substring(0, t.length() - 1);
+        try {
+            long v = Math.multiplyExact(Long.parseLong(t), unit);
+            if (v < 1) throw new NumberFormatException();
+            return v;
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new FormworkException(option + " must be a positive size such as 8g or 500m, got '" + s + "'");
+        }
+    }
+
+    private void applyLimits() {
+        ModelBudget.setMaxBytes(maxModelBytes == null ? ModelBudget.DEFAULT_MAX_BYTES : parseSize(maxModelBytes, "--max-model-bytes"));
+    }
 
     /** Builds the same model again, silently (after {@link #load}). */
     LoadedModel loadQuietly(String model) {
+        applyLimits();
         return Models.load(model, new LoadOptions(lastBatch, lastSize, weights, seed, weightsKey));
     }
 
@@ -39,6 +67,7 @@ final class ModelOptions {
     LoadedModel load(String model, Progress progress, Integer batchFromInput, Integer sizeFromInput) {
         int b = batch != null ? batch : batchFromInput != null ? batchFromInput : 1;
         if (b < 1) throw new FormworkException("--batch must be at least 1, got " + b);
+        applyLimits();
         Integer size = imageSize != null ? imageSize : sizeFromInput;
         if (size != null && size < 1) throw new FormworkException("--image-size must be at least 1, got " + size);
         String lower = model.toLowerCase(java.util.Locale.ROOT);

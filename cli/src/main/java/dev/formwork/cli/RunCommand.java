@@ -60,6 +60,7 @@ final class RunCommand implements Callable<Integer> {
             throw new dev.formwork.ir.FormworkException(output + ": folder " + parent + " does not exist");
         }
         try {
+            if (parent != null) AtomicOutput.removeLeftovers(parent);
             AtomicOutput.write(output, tmp -> Files.write(tmp, Npy.encode(y)));
         } catch (IOException e) {
             throw new dev.formwork.ir.FormworkException(output + ": cannot write (" + e.getMessage() + ")");

@@ -11,7 +11,9 @@ import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * Writes an artifact under a temporary name beside its destination and renames it when
- * complete, so a failed run never leaves a partial artifact behind.
+ * complete, so a failed run never leaves a partial artifact behind. The temporary name is hidden
+ * ({@code .NAME.partial}); one left by a killed run is removed by the next run that writes into
+ * the same folder ({@link #removeLeftovers}).
  */
 public final class AtomicOutput {
     /** Writes into the given path (a file or a directory it creates). */
@@ -37,6 +39,19 @@ public final class AtomicOutput {
             done = true;
         } finally {
             if (!done) deleteRecursively(temp);
+        }
+    }
+
+    /** Deletes the temporary files and folders a killed run left in {@code dir} (Formwork's own names only). */
+    public static void removeLeftovers(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) return;
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                String n = p.getFileName().toString();
+                if ((n.startsWith(".") && n.endsWith(".partial")) || (n.startsWith(".formwork-probe") && n.endsWith(".tmp"))) {
+                    deleteRecursively(p);
+                }
+            }
         }
     }
 

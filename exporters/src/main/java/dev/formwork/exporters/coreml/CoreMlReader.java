@@ -1,7 +1,5 @@
 package dev.formwork.exporters.coreml;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.formwork.exporters.ArtifactInfo;
 import dev.formwork.exporters.ArtifactReader;
 import dev.formwork.ir.DType;
@@ -39,24 +37,37 @@ public final class CoreMlReader implements ArtifactReader {
     public ArtifactInfo read(Path p) {
         Model m;
         try {
-            m = Model.parseFrom(Files.readAllBytes(modelFile(p)));
+            Path spec = modelFile(p);
+            if (Files.size(spec) > Integer.MAX_VALUE - 8) throw new FormworkException(spec + ": larger than 2 GB, not a Core ML model spec");
+            m = Model.parseFrom(Files.readAllBytes(spec));
         } catch (IOException e) {
-            throw new FormworkException(p + ": cannot read Core ML model: " + e.getMessage());
+            throw new FormworkException(p + ": cannot read Core ML model: " + String.valueOf(e.getMessage()).replace('\n', ' '));
         }
         if (m.getSpecificationVersion() == 0) throw new FormworkException(p + ": not a Core ML model (specificationVersion missing)");
         Map<String, String> details = new LinkedHashMap<>();
         details.put("specificationVersion", String.valueOf(m.getSpecificationVersion()));
         List<ArtifactInfo.Io> outputs = new ArrayList<>();
-        int classes = classCount(m);
+        int classes;
+        try {
+            classes = classCount(m);
+        } catch (FormworkException e) {
+            throw new FormworkException(p + ": " + e.getMessage());
+        }
         for (FeatureDescription f : m.getDescription().getOutputList()) {
             if (f.getType().hasStringType() || f.getType().hasInt64Type()) details.put("classifier.predictedFeature", f.getName());
             else if (f.getType().hasDictionaryType()) outputs.add(new ArtifactInfo.Io(f.getName(), DType.FLOAT32, Shape.of(classes)));
-            else outputs.add(io(f));
+            else outputs.add(io(f, p));
         }
         List<ArtifactInfo.Io> inputs = new ArrayList<>();
-        for (FeatureDescription f : m.getDescription().getInputList()) inputs.add(io(f));
+        for (FeatureDescription f : m.getDescription().getInputList()) inputs.add(io(f, p));
         ArtifactInfo info = switch (m.getTypeCase()) {
-            case MLPROGRAM -> MilSummary.of(m, details, inputs, outputs);
+            case MLPROGRAM -> {
+                try {
+                    yield MilSummary.of(m, details, inputs, outputs);
+                } catch (FormworkException e) {
+                    throw new FormworkException(p + ": " + e.getMessage());
+                }
+            }
             case NEURALNETWORK -> nn("coreml-neuralnetwork", m.getNeuralNetwork().getLayersList(), details, inputs, outputs);
             case NEURALNETWORKCLASSIFIER -> {
                 details.put("classifier.labels", String.valueOf(m.getNeuralNetworkClassifier().getStringClassLabels().getVectorCount()));
@@ -68,21 +79,21 @@ public final class CoreMlReader implements ArtifactReader {
         return info;
     }
 
-    /** model.mlmodel of a package, found through Manifest.json's root item; or the file itself. */
-    static Path modelFile(Path p) throws IOException {
+    /**
+     * model.mlmodel of a package, found through Manifest.json's root item (which must stay inside
+     * the package's Data folder); or the file itself.
+     */
+    static Path modelFile(Path p) {
         if (!Files.isDirectory(p)) return p;
-        Path manifest = p.resolve("Manifest.json");
-        if (!Files.isRegularFile(manifest)) throw new FormworkException(p + ": not an .mlpackage (no Manifest.json)");
-        JsonNode j = new ObjectMapper().readTree(manifest.toFile());
-        String root = j.path("rootModelIdentifier").asText("");
-        JsonNode item = j.path("itemInfoEntries").path(root);
-        if (item.isMissingNode()) throw new FormworkException(manifest + ": rootModelIdentifier '" + root + "' names no item");
-        Path f = p.resolve("Data").resolve(item.path("path").asText());
-        if (!Files.isRegularFile(f)) throw new FormworkException(manifest + ": root item path " + f + " does not exist");
-        return f;
+        if (!Files.isRegularFile(p.resolve("Manifest.json"))) throw new FormworkException(p + ": not an .mlpackage (no Manifest.json)");
+        dev.formwork.exporters.coreml.validate.PackageManifest m = dev.formwork.exporters.coreml.validate.PackageManifest.read(p);
+        if (m.rootModelPath() == null) {
+            throw new FormworkException(p + ": not a readable .mlpackage: " + (m.problems().isEmpty() ? "no root model" : m.problems().get(0)));
+        }
+        return m.rootModelPath();
     }
 
-    private static ArtifactInfo.Io io(FeatureDescription f) {
+    private static ArtifactInfo.Io io(FeatureDescription f, Path p) {
         FeatureType t = f.getType();
         if (t.hasMultiArrayType()) {
             var a = t.getMultiArrayType();
@@ -91,14 +102,23 @@ public final class CoreMlReader implements ArtifactReader {
                 case INT32 -> DType.INT32;
                 default -> DType.FLOAT32;
             };
-            return new ArtifactInfo.Io(f.getName(), dt, Shape.of(a.getShapeList().stream().mapToLong(Long::longValue).toArray()));
+            long[] shape = a.getShapeList().stream().mapToLong(Long::longValue).toArray();
+            if (shape.length > 64 || java.util.Arrays.stream(shape).anyMatch(d -> d < 0 || d > Integer.MAX_VALUE)) {
+                throw new FormworkException(p + ": feature '" + FormworkException.shown(f.getName()) + "': bad shape "
+                        + FormworkException.shown(java.util.Arrays.toString(shape)));
+            }
+            return new ArtifactInfo.Io(f.getName(), dt, Shape.of(shape));
         }
         if (t.hasImageType()) {
             var i = t.getImageType();
             int c = i.getColorSpace() == ImageFeatureType.ColorSpace.GRAYSCALE ? 1 : 3;
+            if (i.getHeight() < 0 || i.getWidth() < 0 || i.getHeight() > Integer.MAX_VALUE || i.getWidth() > Integer.MAX_VALUE) {
+                throw new FormworkException(p + ": feature '" + FormworkException.shown(f.getName()) + "': bad image size "
+                        + i.getWidth() + "x" + i.getHeight());
+            }
             return new ArtifactInfo.Io(f.getName(), DType.FLOAT32, Shape.of(1, c, (int) i.getHeight(), (int) i.getWidth()));
         }
-        throw new FormworkException("feature " + f.getName() + ": type " + t.getTypeCase() + " is not one Formwork reads");
+        throw new FormworkException(p + ": feature '" + FormworkException.shown(f.getName()) + "': type " + t.getTypeCase() + " is not one Formwork reads");
     }
 
     /** Number of class labels of a classifier (0 otherwise). */

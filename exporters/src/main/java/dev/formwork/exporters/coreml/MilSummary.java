@@ -1,5 +1,7 @@
 package dev.formwork.exporters.coreml;
 
+import dev.formwork.ir.FormworkException;
+
 import dev.formwork.exporters.ArtifactInfo;
 import dev.formwork.proto.coreml.CoreMlMilProto.Block;
 import dev.formwork.proto.coreml.CoreMlMilProto.DataType;
@@ -23,12 +25,20 @@ final class MilSummary {
     private MilSummary() {}
 
     static Block mainBlock(Model m) {
-        Function f = m.getMlProgram().getFunctionsOrThrow("main");
+        Function f = mainFunction(m);
+        if (!f.containsBlockSpecializations(f.getOpset())) {
+            throw new FormworkException("ML Program function 'main' has no block for its opset '" + FormworkException.shown(f.getOpset()) + "'");
+        }
         return f.getBlockSpecializationsOrThrow(f.getOpset());
     }
 
+    private static Function mainFunction(Model m) {
+        if (!m.getMlProgram().containsFunctions("main")) throw new FormworkException("ML Program has no function 'main'");
+        return m.getMlProgram().getFunctionsOrThrow("main");
+    }
+
     static ArtifactInfo of(Model m, Map<String, String> details, List<ArtifactInfo.Io> in, List<ArtifactInfo.Io> out) {
-        Function f = m.getMlProgram().getFunctionsOrThrow("main");
+        Function f = mainFunction(m);
         details.put("opset", f.getOpset());
         Block b = mainBlock(m);
         Map<String, TensorType> types = new HashMap<>();
@@ -40,6 +50,9 @@ final class MilSummary {
         for (Operation op : b.getOperationsList()) {
             for (NamedValueType o : op.getOutputsList()) if (o.getType().hasTensorType()) types.put(o.getName(), o.getType().getTensorType());
             if (op.getType().equals("const")) {
+                if (!op.containsAttributes("val") || op.getOutputsCount() == 0) {
+                    throw new FormworkException("const op without a val attribute or an output");
+                }
                 Value v = op.getAttributesOrThrow("val");
                 consts.put(op.getOutputs(0).getName(), v);
                 TensorType t = v.getType().getTensorType();
@@ -57,7 +70,9 @@ final class MilSummary {
     static int classCount(Model m) {
         for (Operation op : mainBlock(m).getOperationsList()) {
             if (op.getType().equals("classify")) {
-                var classes = op.getInputsOrThrow("classes").getArguments(0);
+                var in = op.getInputsMap().get("classes");
+                if (in == null || in.getArgumentsCount() == 0) return 0;
+                var classes = in.getArguments(0);
                 return classes.hasValue() ? classes.getValue().getImmediateValue().getList().getValuesCount() : 0;
             }
         }
@@ -70,24 +85,29 @@ final class MilSummary {
         return n;
     }
 
+    /** Size of dimension {@code i}, 0 when the type does not have it (a foreign file's types need not be consistent). */
+    private static long dim(TensorType t, int i) {
+        return i >= 0 && i < t.getDimensionsCount() ? t.getDimensions(i).getConstant().getSize() : 0;
+    }
+
     private static long macs(Operation op, Map<String, TensorType> types, Map<String, Value> consts) {
         if (op.getOutputsCount() == 0 || !op.getOutputs(0).getType().hasTensorType()) return 0;
         long out = numel(op.getOutputs(0).getType().getTensorType());
         return switch (op.getType()) {
             case "conv" -> {
                 TensorType w = types.get(arg(op, "weight"));
-                yield w == null ? 0 : out * numel(w) / w.getDimensions(0).getConstant().getSize();
+                yield w == null || dim(w, 0) == 0 ? 0 : out * numel(w) / dim(w, 0);
             }
             case "linear" -> {
                 TensorType w = types.get(arg(op, "weight"));
-                yield w == null ? 0 : out * w.getDimensions(1).getConstant().getSize();
+                yield w == null ? 0 : out * dim(w, 1);
             }
             case "matmul" -> {
                 TensorType x = types.get(arg(op, "x"));
                 if (x == null || x.getRank() == 0) yield 0;
                 boolean tx = flag(op, "transpose_x", consts);
                 int k = (int) x.getRank() - (tx && x.getRank() > 1 ? 2 : 1);
-                yield out * x.getDimensions(k).getConstant().getSize();
+                yield out * dim(x, k);
             }
             default -> 0;
         };

@@ -40,7 +40,9 @@ public final class OnnxReader implements ArtifactReader {
 
     @Override
     public ArtifactInfo read(Path artifact) {
-        ModelProto m = OnnxStructure.read(artifact);
+        OnnxStructure.Structure s = OnnxStructure.readWithSizes(artifact);
+        OnnxGraphCheck.check(artifact, s);
+        ModelProto m = s.model();
         GraphProto g = m.getGraph();
         long params = 0;
         for (TensorProto t : g.getInitializerList()) params += numel(t.getDimsList());
@@ -54,6 +56,15 @@ public final class OnnxReader implements ArtifactReader {
         for (StringStringEntryProto kv : m.getMetadataPropsList()) details.put("metadata." + kv.getKey(), kv.getValue());
         return new ArtifactInfo("onnx", params, macs(g), ops, ios(g.getInputList(), g, artifact),
                 ios(g.getOutputList(), g, artifact), details);
+    }
+
+    /**
+     * Checks a foreign {@code .onnx} file's structure before a runtime loads it: the graph rules
+     * and external-data locations of {@link OnnxGraphCheck}, from one streaming pass that skips
+     * tensor bytes (and never opens an external-data file).
+     */
+    public static void validate(Path file) {
+        OnnxGraphCheck.check(file, OnnxStructure.readWithSizes(file));
     }
 
     /** Parses the file, aliasing initializer bytes into the mapped file rather than copying them. */
@@ -98,9 +109,14 @@ public final class OnnxReader implements ArtifactReader {
             if (inits.contains(v.getName())) continue; // an overridable initializer, not a real input
             var tt = v.getType().getTensorType();
             long[] dims = dims(v);
+            String name = FormworkException.shown(v.getName());
+            if (dims != null && (dims.length > OnnxStructure.MAX_RANK || java.util.Arrays.stream(dims).anyMatch(d -> d > Integer.MAX_VALUE))) {
+                throw new FormworkException(file + ": value '" + name + "': shape " + java.util.Arrays.toString(dims)
+                        + " has too many or too large dimensions");
+            }
             // Symbolic dimensions (dim_param) are reported as 0.
             Shape s = dims == null ? Shape.SCALAR : Shape.of(java.util.Arrays.stream(dims).map(d -> Math.max(d, 0)).toArray());
-            out.add(new ArtifactInfo.Io(v.getName(), OnnxTypes.dtype(tt.getElemType(), file + ": value " + v.getName()), s));
+            out.add(new ArtifactInfo.Io(v.getName(), OnnxTypes.dtype(tt.getElemType(), file + ": value " + name), s));
         }
         return out;
     }
@@ -128,8 +144,10 @@ public final class OnnxReader implements ArtifactReader {
         for (NodeProto n : g.getNodeList()) {
             String op = n.getOpType();
             if (!op.equals("Conv") && !op.equals("Gemm") && !op.equals("MatMul")) continue;
+            if (n.getInputCount() < 2 || n.getOutputCount() < 1) return -1; // a malformed node: no MACs to count
             long[] a = shapes.get(n.getInput(0)), b = shapes.get(n.getInput(1)), y = shapes.get(n.getOutput(0));
             if (a == null || b == null || y == null) return -1;
+            if ((op.equals("Gemm") && a.length != 2) || a.length == 0 || b.length == 0) return -1; // not a shape MACs can be counted from
             long out = 1;
             for (long d : y) out *= d;
             long k = switch (op) {

@@ -48,4 +48,17 @@ public final class OnnxTypes {
         TypeProto.Tensor.Builder t = TypeProto.Tensor.newBuilder().setElemType(elemType(dtype)).setShape(s);
         return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(t)).build();
     }
+
+    /** Bytes per element of an ONNX data type; 0 for strings and types narrower than a byte, -1 if unknown. */
+    public static int elementBytes(int dataType) {
+        return switch (dataType) {
+            case 2, 3, 9, 17, 18, 19, 20, 24 -> 1; // uint8, int8, bool, float8 variants
+            case 4, 5, 10, 16 -> 2; // uint16, int16, float16, bfloat16
+            case 1, 6, 12 -> 4; // float, int32, uint32
+            case 7, 11, 13, 14 -> 8; // int64, double, uint64, complex64
+            case 15 -> 16; // complex128
+            case 8, 21, 22, 23, 25, 26 -> 0; // string, 4-bit and 2-bit types
+            default -> -1;
+        };
+    }
 }

@@ -45,17 +45,12 @@ public final class TfliteReader implements ArtifactReader {
     @Override
     public ArtifactInfo read(Path artifact) {
         ByteBuffer bb = map(artifact);
-        try {
-            return read(artifact, bb);
-        } catch (FormworkException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new FormworkException(artifact + ": not a valid TFLite flatbuffer (" + e.getClass().getSimpleName() + ")");
-        }
+        // The generated accessors trust every offset; a hostile file would send them anywhere.
+        TfliteVerifier.verify(bb, artifact.toString());
+        return read(artifact, bb);
     }
 
     private static ArtifactInfo read(Path file, ByteBuffer bb) {
-        if (!Model.ModelBufferHasIdentifier(bb)) throw new FormworkException(file + ": not a TFLite model (file identifier is not TFL3)");
         Model m = Model.getRootAsModel(bb);
         if (m.subgraphsLength() < 1) throw new FormworkException(file + ": TFLite model without subgraphs");
         SubGraph g = m.subgraphs(0);
@@ -100,11 +95,12 @@ public final class TfliteReader implements ArtifactReader {
         List<String> names = new ArrayList<>();
         for (int i = 0; i < m.metadataLength(); i++) {
             var meta = m.metadata(i);
-            names.add(meta.name());
+            String name = nz(meta.name());
+            names.add(name);
             ByteBuffer data = m.buffers((int) meta.buffer()).dataAsByteBuffer();
             if (data == null) continue;
-            if (meta.name().equals("min_runtime_version")) d.put("min_runtime_version", ascii(data));
-            if (meta.name().equals(TfliteMetadata.NAME)) modelMetadata(data, d);
+            if (name.equals("min_runtime_version")) d.put("min_runtime_version", ascii(data));
+            if (name.equals(TfliteMetadata.NAME)) modelMetadata(data, d);
         }
         d.put("metadata", String.join(",", names));
         List<String> sigs = new ArrayList<>();
@@ -115,7 +111,7 @@ public final class TfliteReader implements ArtifactReader {
 
     private static void modelMetadata(ByteBuffer data, Map<String, String> d) {
         ByteBuffer b = data.slice().order(ByteOrder.LITTLE_ENDIAN);
-        if (!ModelMetadata.ModelMetadataBufferHasIdentifier(b)) return;
+        if (!TfliteVerifier.verifyMetadata(b, "TFLite model metadata")) return;
         ModelMetadata mm = ModelMetadata.getRootAsModelMetadata(b);
         d.put("model_metadata.name", nz(mm.name()));
         d.put("model_metadata.version", nz(mm.version()));
@@ -142,8 +138,16 @@ public final class TfliteReader implements ArtifactReader {
 
     private static long macs(String op, Operator o, SubGraph g) {
         if (o.outputsLength() < 1 || o.inputsLength() < 2) return 0;
+        if (o.outputs(0) < 0 || o.inputs(0) < 0 || o.inputs(1) < 0) return 0; // an omitted operand: nothing to count
         long out = shape(g.tensors(o.outputs(0))).numel();
         Shape w = shape(g.tensors(o.inputs(1))), a = shape(g.tensors(o.inputs(0)));
+        int need = switch (op) {
+            case "CONV_2D" -> 4;
+            case "DEPTHWISE_CONV_2D" -> 3;
+            case "FULLY_CONNECTED" -> 2;
+            default -> 0;
+        };
+        if (w.rank() < need || (op.equals("BATCH_MATMUL") && a.rank() < 2)) return 0; // not the layout Formwork counts
         return switch (op) {
             case "CONV_2D" -> out * w.dim(1) * w.dim(2) * w.dim(3);
             case "DEPTHWISE_CONV_2D" -> out * w.dim(1) * w.dim(2);

@@ -27,7 +27,14 @@ public final class ConfigParser {
     public static final List<String> KEYS = List.of("family", "depths", "embed_dims", "num_vit", "num_classes",
             "image_size", "distillation", "mlp_ratios", "stem", "patch_size");
 
-    private static final ObjectMapper MAPPER = new ObjectMapper()
+    /** Blocks per stage: the largest zoo model has 8; beyond this a config is a mistake or an attack. */
+    static final int MAX_DEPTH = 1000;
+    /** JSON nesting allowed: a config needs 3 levels; deeper is refused while parsing, without recursion. */
+    static final int MAX_NESTING = 32;
+
+    private static final ObjectMapper MAPPER = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
+            .build())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
@@ -65,6 +72,9 @@ public final class ConfigParser {
             throw ModelConfig.bad(where, "family", "expected \"efficientformer\" or \"efficientformerv2\", got " + fam);
         }
         int[] depths = intArray(require(root, "depths", where), "depths", where);
+        for (int d : depths) {
+            if (d > MAX_DEPTH) throw ModelConfig.bad(where, "depths", "at most " + MAX_DEPTH + " blocks per stage, got " + d);
+        }
         int[] dims = intArray(require(root, "embed_dims", where), "embed_dims", where);
         int numVit = root.has("num_vit") ? integer(root.get("num_vit"), "num_vit", where) : 0;
         int numClasses = root.has("num_classes") ? integer(root.get("num_classes"), "num_classes", where) : 1000;

@@ -89,7 +89,8 @@ public final class ModelConfig {
                     + Math.min(depths[2], depths[3]) + ", got " + numVit);
         }
         if (numClasses < 1) throw bad(where, "num_classes", "must be >= 1, got " + numClasses);
-        if (imageSize < 1) throw bad(where, "image_size", "must be >= 1, got " + imageSize);
+        // Five stride-2 stages: below 32 pixels the last stage would have no tokens at all.
+        if (imageSize < 32) throw bad(where, "image_size", "must be >= 32 (the network downsamples by 32), got " + imageSize);
         if (mlpRatios == null || mlpRatios.length != 4) throw bad(where, "mlp_ratios", "expected 4 stages");
         for (int i = 0; i < 4; i++) {
             if (mlpRatios[i] == null || mlpRatios[i].length != depths[i]) {
@@ -97,9 +98,10 @@ public final class ModelConfig {
                         + (mlpRatios[i] == null ? 0 : mlpRatios[i].length) + " ratios");
             }
             for (double r : mlpRatios[i]) {
-                if (!(r > 0) || (int) (embedDims[i] * r) < 1) throw bad(where, "mlp_ratios", "ratios must give a hidden width >= 1, got " + r);
+                if (!(r > 0) || !Double.isFinite(r) || (int) (embedDims[i] * r) < 1) throw bad(where, "mlp_ratios", "ratios must give a hidden width >= 1, got " + r);
             }
         }
+        ModelBudget.check(where, family, depths, embedDims, numVit, numClasses, imageSize, mlpRatios);
         if (stem == null) throw bad(where, "stem", "missing");
         if (stem == Stem.PATCH && patchSize < 1) throw bad(where, "patch_size", "must be >= 1, got " + patchSize);
         if (stem == Stem.CONV && patchSize != 0) throw bad(where, "patch_size", "only applies with \"stem\": \"patch\"");

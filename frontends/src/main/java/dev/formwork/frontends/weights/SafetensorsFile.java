@@ -45,7 +45,11 @@ public final class SafetensorsFile {
     /** One header entry. {@code dtype} is the safetensors spelling (F32, F16, BF16, I64, I32). */
     public record Entry(String key, String dtype, Shape shape, long begin, long end) {}
 
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    /** A header is an object of objects holding arrays: 3 levels. Deeper input is refused by the parser, not by recursion. */
+    static final int MAX_NESTING = 16;
+    private static final ObjectMapper MAPPER = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
+            .build()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private static final long MAX_HEADER = 100L << 20;
 
     private final Path path;
@@ -97,7 +101,7 @@ public final class SafetensorsFile {
             Map<String, ByteBuffer> per = new LinkedHashMap<>();
             for (Entry e : entries.values()) {
                 long n = e.end() - e.begin();
-                if (n > Integer.MAX_VALUE) throw new FormworkException(where + ": key \"" + e.key() + "\": tensor larger than 2 GB");
+                if (n > Integer.MAX_VALUE) throw new FormworkException(where + ": key \"" + FormworkException.shown(e.key()) + "\": tensor larger than 2 GB");
                 MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin(), n);
                 per.put(e.key(), m.order(ByteOrder.LITTLE_ENDIAN));
             }
@@ -138,28 +142,35 @@ public final class SafetensorsFile {
     }
 
     private static Entry parseEntry(String key, JsonNode v, String where) {
-        String at = where + ": key \"" + key + "\": ";
+        String at = where + ": key \"" + FormworkException.shown(key) + "\": ";
         if (!v.isObject()) throw new FormworkException(at + "header entry is not an object");
         JsonNode dt = v.get("dtype"), sh = v.get("shape"), off = v.get("data_offsets");
         if (dt == null || !dt.isTextual()) throw new FormworkException(at + "missing dtype");
         String dtype = dt.asText();
         int elem = elementSize(dtype);
-        if (elem < 0) throw new FormworkException(at + "unsupported dtype \"" + dtype + "\" (supported: F32, F16, BF16, I64, I32)");
+        if (elem < 0) throw new FormworkException(at + "unsupported dtype \"" + FormworkException.shown(dtype) + "\" (supported: F32, F16, BF16, I64, I32)");
         if (sh == null || !sh.isArray()) throw new FormworkException(at + "missing shape");
         int[] dims = new int[sh.size()];
         for (int i = 0; i < dims.length; i++) {
             JsonNode d = sh.get(i);
-            if (!d.isIntegralNumber() || !d.canConvertToInt() || d.intValue() < 0) throw new FormworkException(at + "bad shape " + sh);
+            if (!d.isIntegralNumber() || !d.canConvertToInt() || d.intValue() < 0) throw new FormworkException(at + "bad shape " + FormworkException.shown(sh.toString()));
             dims[i] = d.intValue();
         }
         if (off == null || !off.isArray() || off.size() != 2 || !off.get(0).canConvertToLong() || !off.get(1).canConvertToLong()
                 || !off.get(0).isIntegralNumber() || !off.get(1).isIntegralNumber()) {
-            throw new FormworkException(at + "bad data_offsets " + off);
+            throw new FormworkException(at + "bad data_offsets " + FormworkException.shown(String.valueOf(off)));
         }
         long b = off.get(0).longValue(), e = off.get(1).longValue();
         if (b < 0 || e < b) throw new FormworkException(at + "bad data_offsets [" + b + "," + e + "]");
         Shape shape = Shape.of(dims);
-        long need = shape.numel() * elem;
+        long need;
+        try {
+            long n = 1;
+            for (int d : dims) n = Math.multiplyExact(n, d);
+            need = Math.multiplyExact(n, elem);
+        } catch (ArithmeticException x) {
+            throw new FormworkException(at + "shape " + shape + " holds more bytes than fit in 64 bits");
+        }
         if (e - b != need) {
             throw new FormworkException(at + "data_offsets [" + b + "," + e + "] hold " + (e - b) + " bytes, " + dtype + shape
                     + " needs " + need);
@@ -185,15 +196,15 @@ public final class SafetensorsFile {
         Entry prev = null;
         for (Entry e : sorted) {
             if (e.end() > dataSize) {
-                throw new FormworkException(where + ": key \"" + e.key() + "\": data_offsets [" + e.begin() + "," + e.end()
+                throw new FormworkException(where + ": key \"" + FormworkException.shown(e.key()) + "\": data_offsets [" + e.begin() + "," + e.end()
                         + "] run past the data region (" + dataSize + " bytes; file truncated?)");
             }
             if (e.begin() < pos) {
-                throw new FormworkException(where + ": key \"" + e.key() + "\": data_offsets [" + e.begin() + "," + e.end()
-                        + "] overlap key \"" + prev.key() + "\" [" + prev.begin() + "," + prev.end() + "]");
+                throw new FormworkException(where + ": key \"" + FormworkException.shown(e.key()) + "\": data_offsets [" + e.begin() + "," + e.end()
+                        + "] overlap key \"" + FormworkException.shown(prev.key()) + "\" [" + prev.begin() + "," + prev.end() + "]");
             }
             if (e.begin() > pos) {
-                throw new FormworkException(where + ": key \"" + e.key() + "\": data_offsets start at " + e.begin()
+                throw new FormworkException(where + ": key \"" + FormworkException.shown(e.key()) + "\": data_offsets start at " + e.begin()
                         + ", leaving bytes [" + pos + "," + e.begin() + ") unused");
             }
             pos = e.end();

@@ -123,6 +123,30 @@ class NpyTest {
         assertArrayEquals(new long[] {-5}, s.longs());
     }
 
+    @Test
+    void readsBigEndianAndFortranOrderCorrectly() throws IOException {
+        // Values by construction: the C-order array is 0, 1, 2, ... over shape (2, 3).
+        ByteBuffer be = ByteBuffer.allocate(24).order(ByteOrder.BIG_ENDIAN);
+        for (int i = 0; i < 6; i++) be.putFloat(i);
+        NdArray a = Npy.read(write("be.npy", file(1, "{'descr': '>f4', 'fortran_order': False, 'shape': (2, 3), }", be.array())));
+        assertArrayEquals(new float[] {0, 1, 2, 3, 4, 5}, a.data());
+        // Fortran order stores columns first: a[0,0], a[1,0], a[0,1], a[1,1], a[0,2], a[1,2].
+        byte[] f = le(4, 6, (bb, i) -> bb.putFloat(new float[] {0, 3, 1, 4, 2, 5}[i]));
+        NdArray fo = Npy.read(write("f.npy", file(1, "{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }", f)));
+        assertArrayEquals(new int[] {2, 3}, fo.shape());
+        assertArrayEquals(new float[] {0, 1, 2, 3, 4, 5}, fo.data());
+        // Big-endian float64, Fortran order, format 2.0, rank 3 (2, 2, 2): C index = 4i + 2j + k, Fortran offset = i + 2j + 4k.
+        ByteBuffer d = ByteBuffer.allocate(64).order(ByteOrder.BIG_ENDIAN);
+        double[] fortran = new double[8];
+        for (int i = 0; i < 2; i++) for (int j = 0; j < 2; j++) for (int k = 0; k < 2; k++) fortran[i + 2 * j + 4 * k] = 4 * i + 2 * j + k;
+        for (double v : fortran) d.putDouble(v);
+        NdArray g = Npy.read(write("g.npy", file(2, "{'descr': '>f8', 'fortran_order': True, 'shape': (2, 2, 2), }", d.array())));
+        assertArrayEquals(new float[] {0, 1, 2, 3, 4, 5, 6, 7}, g.data());
+        ByteBuffer l = ByteBuffer.allocate(16).order(ByteOrder.BIG_ENDIAN).putLong(-3).putLong(1L << 40);
+        NdArray li = Npy.read(write("l.npy", file(1, "{'descr': '>i8', 'fortran_order': False, 'shape': (2,), }", l.array())));
+        assertArrayEquals(new long[] {-3, 1L << 40}, li.longs());
+    }
+
     private void assertBad(String name, byte[] bytes, String why) throws IOException {
         Path p = write(name, bytes);
         FormworkException e = assertThrows(FormworkException.class, () -> Npy.read(p), name);
@@ -141,10 +165,17 @@ class NpyTest {
         assertBad("empty.npy", new byte[0], "short");
         assertBad("truncated_data.npy", Arrays.copyOf(good, good.length - 3), "bytes");
         assertBad("truncated_header.npy", Arrays.copyOf(good, 40), "truncated");
-        assertBad("big_endian.npy", file(1, "{'descr': '>f4', 'fortran_order': False, 'shape': (2, 2), }", new byte[16]), "dtype");
         assertBad("bool.npy", file(1, "{'descr': '|b1', 'fortran_order': False, 'shape': (4,), }", new byte[4]), "dtype");
         assertBad("u8.npy", file(1, "{'descr': '<u8', 'fortran_order': False, 'shape': (2,), }", new byte[16]), "dtype");
-        assertBad("fortran.npy", file(1, "{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2), }", new byte[16]), "fortran");
+        assertBad("object.npy", file(1, "{'descr': '|O', 'fortran_order': False, 'shape': (2,), }", new byte[16]), "object arrays");
+        assertBad("code.npy", file(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'x': __import__('os')}", new byte[4]),
+                "unknown key");
+        assertBad("call.npy", file(1, "{'descr': '<f4', 'fortran_order': False, 'shape': eval('(1,)'), }", new byte[4]), "expected '('");
+        assertBad("nested.npy", file(2, "{'descr': '<f4', 'fortran_order': False, 'shape': " + "(".repeat(100_000) + "}", new byte[4]),
+                "integer");
+        assertBad("overflow.npy", file(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2147483647, 2147483647, 2147483647), }",
+                new byte[4]), "64 bits");
+        assertBad("newline.npy", file(1, "{'descr': '<f4', 'fort\nran_order': False, 'shape': (1,), }", new byte[4]), "unknown key");
         assertBad("version.npy", file(4, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }", new byte[16]), "version");
         assertBad("noshape.npy", file(1, "{'descr': '<f4', 'fortran_order': False}", new byte[16]), "header");
         assertBad("badshape.npy", file(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, x), }", new byte[16]), "shape");

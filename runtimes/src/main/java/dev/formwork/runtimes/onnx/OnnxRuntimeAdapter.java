@@ -30,6 +30,9 @@ public final class OnnxRuntimeAdapter implements ArtifactRuntime {
     @Override
     public Session open(Path artifact, RunOptions options) {
         if (!Files.isRegularFile(artifact)) throw new FormworkException(artifact + ": no such ONNX file");
+        // ONNX Runtime trusts the file: undefined values, cycles or an external-data location
+        // outside the model's folder must be refused before it opens anything.
+        dev.formwork.exporters.onnx.OnnxReader.validate(artifact);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession.SessionOptions so = new OrtSession.SessionOptions();
         try {

@@ -59,6 +59,7 @@ public final class CoreMlArtifact {
     static Model parse(Path file) {
         byte[] bytes;
         try {
+            if (Files.size(file) > Integer.MAX_VALUE - 8) throw new FormworkException(file + ": larger than 2 GB, not a Core ML model spec");
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new FormworkException(file + ": cannot read: " + e.getMessage(), e);
@@ -99,7 +100,8 @@ public final class CoreMlArtifact {
             throw new FormworkException(source + ": blob file name '" + fileName + "' does not start with " + MODEL_PATH_PREFIX);
         }
         Path dir = modelFile.toAbsolutePath().getParent();
-        return dir.resolve(fileName.substring(MODEL_PATH_PREFIX.length()));
+        return dev.formwork.exporters.ContainedPath.resolve(dir, fileName.substring(MODEL_PATH_PREFIX.length()),
+                source + ": blob file " + FormworkException.shown(fileName));
     }
 
     /** The blob file a program names, opened once and cached. */

@@ -27,7 +27,8 @@ public final class CoreMlValidator {
         List<String> v = violations(artifact);
         if (v.isEmpty()) return;
         StringBuilder b = new StringBuilder(artifact + ": " + v.size() + " Core ML load-rule violation" + (v.size() == 1 ? "" : "s") + ": ");
-        for (int k = 0; k < Math.min(SHOWN, v.size()); k++) b.append(k > 0 ? "; " : "").append(v.get(k));
+        // Violations quote names from the file: escaped, so a newline in a name cannot split the line.
+        for (int k = 0; k < Math.min(SHOWN, v.size()); k++) b.append(k > 0 ? "; " : "").append(FormworkException.shown(v.get(k), 400));
         if (v.size() > SHOWN) b.append("; and ").append(v.size() - SHOWN).append(" more");
         throw new FormworkException(b.toString());
     }

@@ -2,6 +2,7 @@ package dev.formwork.exporters.coreml.validate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.formwork.ir.FormworkException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +54,9 @@ public final class PackageManifest {
         JsonNode root;
         try {
             root = new ObjectMapper().readTree(Files.readAllBytes(manifest));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            problems.add("Manifest.json is not valid JSON: " + FormworkException.shown(e.getOriginalMessage()));
+            return;
         } catch (IOException e) {
             problems.add("Manifest.json is not valid JSON: " + oneLine(e.getMessage()));
             return;
@@ -78,7 +82,11 @@ public final class PackageManifest {
                     problems.add("Manifest.json item '" + e.getKey() + "' lacks one of path, name, author, description");
                     continue;
                 }
-                if (!Files.exists(data.resolve(item.get("path").asText()))) {
+                Path itemPath = contained(data, item.get("path").asText());
+                if (itemPath == null) {
+                    problems.add("Manifest.json item '" + FormworkException.shown(e.getKey()) + "' path '"
+                            + FormworkException.shown(item.get("path").asText()) + "' leaves the package's Data folder");
+                } else if (!Files.exists(itemPath)) {
                     problems.add("Manifest.json item '" + e.getKey() + "' path Data/" + item.get("path").asText() + " does not exist");
                 }
             }
@@ -93,8 +101,8 @@ public final class PackageManifest {
             problems.add("Manifest.json rootModelIdentifier '" + rootId.asText() + "' names no item");
             return;
         }
-        Path p = data.resolve(rootItem.get("path").asText());
-        if (Files.isRegularFile(p)) rootModelPath = p;
+        Path p = contained(data, rootItem.get("path").asText());
+        if (p != null && Files.isRegularFile(p)) rootModelPath = p;
         else problems.add("root model Data/" + rootItem.get("path").asText() + " is not a file");
     }
 
@@ -119,6 +127,15 @@ public final class PackageManifest {
             problems.add("Manifest.json fileFormatVersion '" + v.asText() + "' has negative numbers");
         } else if (n[0] > 1 || (n[0] == 1 && (n[1] > 0 || n[2] > 0))) {
             problems.add("Manifest.json fileFormatVersion '" + v.asText() + "' is newer than 1.0.0");
+        }
+    }
+
+    /** The item path inside Data/, or null when it is absolute, climbs out or is not a path. */
+    private static Path contained(Path data, String path) {
+        try {
+            return dev.formwork.exporters.ContainedPath.resolve(data, path, "item");
+        } catch (FormworkException e) {
+            return null;
         }
     }
 
