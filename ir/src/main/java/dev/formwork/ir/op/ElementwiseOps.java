@@ -27,6 +27,7 @@ public final class ElementwiseOps {
                 new Unary("Tanh", "hyperbolic tangent", x -> (float) Math.tanh(x)),
                 new Unary("Sigmoid", "1 / (1 + exp(-x))", MathFns::sigmoid),
                 new Unary("Sqrt", "square root", x -> (float) Math.sqrt(x)),
+                new Unary("Exp", "e^x", x -> (float) Math.exp(x)),
                 new Unary("Identity", "x", x -> x));
     }
 

@@ -206,4 +206,10 @@ class ElementwiseOpsTest {
         var e = assertRejected("Gelu", Attributes.of("approximate", "fast"), f32(4));
         assertTrue(e.getMessage().contains("fast"), e.getMessage());
     }
+
+    @Test
+    void expIsEToTheX() {
+        NdArray y = run("Exp", NdArray.of(new int[] {3}, new float[] {0f, 1f, -2f}));
+        assertArrayEquals(new float[] {1f, (float) Math.E, (float) (1 / (Math.E * Math.E))}, y.data(), 1e-7f);
+    }
 }

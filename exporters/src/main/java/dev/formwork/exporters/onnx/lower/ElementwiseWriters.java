@@ -13,7 +13,7 @@ final class ElementwiseWriters {
     private ElementwiseWriters() {}
 
     static void register(Map<String, OpWriter> t) {
-        for (String op : List.of("Add", "Sub", "Mul", "Div", "Pow", "Relu", "Erf", "Tanh", "Sigmoid", "Sqrt", "Identity")) {
+        for (String op : List.of("Add", "Sub", "Mul", "Div", "Pow", "Relu", "Erf", "Tanh", "Sigmoid", "Sqrt", "Exp", "Identity")) {
             t.put(op, ElementwiseWriters::same);
         }
     }
