@@ -160,6 +160,7 @@ final class OnnxOps {
             case "SpaceToDepth" -> out(apply("SpaceToDepth", im.name(), Attributes.of("blocksize", intAttr("blocksize", 1)), im.in(0)));
             case "DepthToSpace" -> depthToSpace();
             case "Resize" -> OnnxSpatialOps.resize(im, this);
+            case "Pad" -> pad();
             default -> throw im.error("unsupported op");
         }
     }
@@ -548,6 +549,13 @@ final class OnnxOps {
         long[] r = v.clone();
         for (int i = 0; i < r.length; i++) r[i] = Math.max(Integer.MIN_VALUE / 2, Math.min(Integer.MAX_VALUE / 2, r[i]));
         return r;
+    }
+
+    /** Pad: only the no-op form (every pad 0), which exporters write before pooling; real padding has no IR op. */
+    private void pad() {
+        long[] pads = im.opset >= 11 ? im.known(1, "pads").longs() : ints("pads");
+        if (Arrays.stream(pads).anyMatch(p -> p != 0)) throw im.error("non-zero pads " + Arrays.toString(pads) + " are not supported");
+        im.alias(0, im.inSym(0));
     }
 
     /** DCR: [N, bs, bs, C', H, W] -> [N, C', H, bs, W, bs]; CRD: [N, C', bs, bs, H, W] -> same; then [N, C', H*bs, W*bs]. */

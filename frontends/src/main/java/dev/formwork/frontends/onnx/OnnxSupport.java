@@ -54,6 +54,7 @@ final class OnnxSupport {
         op("AveragePool", "auto_pad", "ceil_mode", "count_include_pad", "dilations", "kernel_shape", "pads", "strides");
         op("MaxPool", "auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads", "storage_order", "strides");
         op("GlobalAveragePool,GlobalMaxPool");
+        op("Pad", "mode", "pads", "value");
         op("Resize", "coordinate_transformation_mode", "cubic_coeff_a", "exclude_outside", "extrapolation_value", "mode",
                 "nearest_mode", "antialias", "axes", "keep_aspect_ratio_policy");
     }
