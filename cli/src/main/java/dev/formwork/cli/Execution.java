@@ -31,8 +31,17 @@ final class Execution {
 
     /** The first output (logits) of running {@code target} on {@code input}. */
     NdArray run(String target, Path inputFile, NdArray input, ModelOptions model, Progress progress) {
+        return run(target, inputFile, input, model, progress, false);
+    }
+
+    /**
+     * As {@link #run(String, Path, NdArray, ModelOptions, Progress)}; {@code reference} runs an
+     * {@code .onnx} file's imported graph on the reference interpreter instead of ONNX Runtime.
+     */
+    NdArray run(String target, Path inputFile, NdArray input, ModelOptions model, Progress progress, boolean reference) {
         Path p = Path.of(target);
-        if (Files.exists(p) && Runtimes.isArtifact(p)) {
+        boolean onnx = target.toLowerCase(java.util.Locale.ROOT).endsWith(".onnx");
+        if (Files.exists(p) && Runtimes.isArtifact(p) && !(reference && onnx)) {
             progress.start("loading " + p.getFileName() + " on " + Runtimes.forArtifact(p).name());
             try (Session s = Runtimes.open(p, runOptions())) {
                 TensorSpec in = s.inputs().get(0);
@@ -46,6 +55,11 @@ final class Execution {
                 return out;
             }
         }
+        if (onnx) {
+            // dynamic dims of the file take the input's batch and (for an image) its size
+            LoadedModel m = model.load(target, progress, input.dim(0), input.rank() == 4 ? input.dim(2) : null);
+            return interpret(m, inputFile, input, progress);
+        }
         if (input.rank() != 4 || input.dim(1) != 3 || input.dim(2) != input.dim(3)) {
             throw new FormworkException(inputFile + ": expected an NCHW image batch [B,3,H,H], got shape "
                     + Arrays.toString(input.shape()));
@@ -55,6 +69,10 @@ final class Execution {
                     + " but --image-size is " + model.imageSize);
         }
         LoadedModel m = model.load(target, progress, input.dim(0), input.dim(2));
+        return interpret(m, inputFile, input, progress);
+    }
+
+    private static NdArray interpret(LoadedModel m, Path inputFile, NdArray input, Progress progress) {
         int[] expected = m.graph().input(0).shape().toArray();
         if (!Arrays.equals(expected, input.shape())) {
             throw new FormworkException(inputFile + ": input shape " + Arrays.toString(input.shape())

@@ -98,7 +98,9 @@ public final class Models {
     private static LoadedModel importOnnx(Path file, LoadOptions options) {
         if (options.weights() != null) throw new FormworkException(file + ": an .onnx model carries its weights; --weights does not apply");
         Graph g = OnnxImporter.importFile(file, onnxOptions(options));
-        return new LoadedModel(g, null, g.name(), null, false, java.util.Map.of());
+        String sha = SafetensorsFile.sha256(file); // the weights are the file's: its hash identifies them
+        g.metadata().put("weights_sha256", sha);
+        return new LoadedModel(g, null, g.name(), sha, false, java.util.Map.of());
     }
 
     /** The import bindings {@code options} give: batch and image size. */
