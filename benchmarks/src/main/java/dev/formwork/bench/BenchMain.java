@@ -52,6 +52,7 @@ public final class BenchMain {
                     case "passes" -> new PassBench(cfg).run();
                     case "latency" -> new LatencyBench(cfg).run();
                     case "engines" -> new EngineBench(cfg).run();
+                    case "onnx-import" -> new OnnxImportBench(cfg).run();
                     default -> throw new IllegalStateException(id);
                 };
             } catch (Exception | OutOfMemoryError e) {
