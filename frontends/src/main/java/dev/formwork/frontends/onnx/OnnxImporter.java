@@ -34,10 +34,14 @@ public final class OnnxImporter {
     /** The lowest and highest default-domain opset and IR version whose op semantics the importer implements. */
     public static final int MIN_OPSET = 11, MAX_OPSET = 25, MIN_IR = 6, MAX_IR = 13;
 
-    /** What an ONNX value is during import: an IR value, known data, or both (an IR constant). */
+    /**
+     * What an ONNX value is during import: an IR value, known data, or an initializer's tensor
+     * (kept as the file's bytes until something needs it as an IR constant or as data).
+     */
     static final class Sym {
         Value value;
         NdArray known;
+        Tensor tensor;
         final DType dtype;
         final Shape shape;
 
@@ -51,6 +55,23 @@ public final class OnnxImporter {
             this.known = known;
             this.dtype = dtype;
             this.shape = known.shapeObj();
+        }
+
+        Sym(Tensor tensor) {
+            this.tensor = tensor;
+            this.dtype = tensor.dtype() == DType.INT32 ? DType.INT64 : tensor.dtype() == DType.FLOAT16 ? DType.FLOAT32 : tensor.dtype();
+            this.shape = tensor.shape();
+        }
+
+        boolean isKnown() {
+            return known != null || tensor != null || (value != null && value.isConstant());
+        }
+
+        /** The data, converted on first use (an initializer stays a view until then). */
+        NdArray data() {
+            if (known == null && tensor != null) known = NdArray.fromTensor(tensor);
+            if (known == null && value != null && value.isConstant()) known = NdArray.fromTensor(value.constant());
+            return known;
         }
     }
 
@@ -192,27 +213,21 @@ public final class OnnxImporter {
 
     // ------------------------------------------------------------------ values
 
-    /** The import-time view of ONNX value {@code name} (an initializer is read on first use). */
+    /** The import-time view of ONNX value {@code name} (an initializer is wrapped on first use). */
     Sym sym(String name) {
         Sym s = syms.get(name);
         if (s != null) return s;
         TensorData t = lazyInits.get(name);
         if (t == null) throw error("input " + name + " is not produced by any earlier node, initializer or graph input");
-        Tensor tensor = OnnxTensors.toTensor(t, model.file().toAbsolutePath().getParent(), where());
-        s = new Sym(NdArray.fromTensor(tensor), tensor.dtype() == DType.INT32 ? DType.INT64 : tensor.dtype());
-        initTensors.put(s, tensor);
+        s = new Sym(OnnxTensors.toTensor(t, model.file().toAbsolutePath().getParent(), where()));
         syms.put(name, s);
         return s;
     }
 
-    /** Initializer tensors by their sym, so an IR constant can wrap the file's bytes instead of a converted copy. */
-    private final IdentityHashMap<Sym, Tensor> initTensors = new IdentityHashMap<>();
-
-    /** The IR value of a sym, materialising known data as an IR constant named {@code name}. */
+    /** The IR value of a sym, materialising known data as an IR constant named {@code name} (an initializer's bytes are not copied). */
     Value value(Sym s, String name) {
         if (s.value == null) {
-            Tensor t = initTensors.get(s);
-            if (t == null || t.dtype() == DType.INT32) t = s.known.toTensor();
+            Tensor t = s.tensor != null && (s.tensor.dtype() == DType.FLOAT32 || s.tensor.dtype() == DType.INT64) ? s.tensor : s.data().toTensor();
             s.value = g.addConstant(name, t);
         }
         return s.value;
@@ -238,16 +253,14 @@ public final class OnnxImporter {
     /** Known data of input {@code i}; the node's error when it is computed at run time. */
     NdArray known(int i, String what) {
         Sym s = inSym(i);
-        if (s.known == null && s.value != null && s.value.isConstant()) s.known = NdArray.fromTensor(s.value.constant());
-        if (s.known == null) throw error(what + " (input " + i + ", " + current.input(i) + ") must be a constant; it is computed at run time");
-        return s.known;
+        if (!s.isKnown()) throw error(what + " (input " + i + ", " + current.input(i) + ") must be a constant; it is computed at run time");
+        return s.data();
     }
 
     NdArray knownOrNull(int i) {
         if (!has(i)) return null;
         Sym s = inSym(i);
-        if (s.known == null && s.value != null && s.value.isConstant()) s.known = NdArray.fromTensor(s.value.constant());
-        return s.known;
+        return s.isKnown() ? s.data() : null;
     }
 
     Shape shape(int i) {
@@ -305,8 +318,7 @@ public final class OnnxImporter {
         if (created.isEmpty()) return;
         for (int i = 0; i < n.inputs().size(); i++) {
             if (n.input(i) == null) continue;
-            Sym s = sym(n.input(i));
-            if (s.known == null && (s.value == null || !s.value.isConstant())) return;
+            if (!sym(n.input(i)).isKnown()) return;
         }
         IdentityHashMap<Value, NdArray> vals = new IdentityHashMap<>();
         for (dev.formwork.ir.Node node : created) {

@@ -386,13 +386,15 @@ final class OnnxOps {
         String base = im.name();
         Value a = im.in(0);
         if (transA) a = apply("Transpose", base + "/transpose_a", Attributes.of("perm", new long[] {1, 0}), a);
-        NdArray bk = im.knownOrNull(1);
+        boolean bKnown = im.inSym(1).isKnown();
         Shape cShape = im.has(2) ? im.shape(2) : null;
         int outCols = transB ? im.shape(1).dim(0) : im.shape(1).dim(1);
         boolean vectorBias = cShape == null || (cShape.numel() == outCols && (cShape.rank() == 1 || (cShape.rank() == 2 && cShape.dim(0) == 1)));
-        if (bk != null && alpha == 1f && beta == 1f && vectorBias && (cShape == null || outCols > 1 || cShape.rank() > 0)) {
-            NdArray w = transB ? bk : dev.formwork.ir.op.ShapeOps.permute(bk, new int[] {1, 0});
-            List<Value> ins = new ArrayList<>(List.of(a, im.constant(w, n.input(1) + (transB ? "" : "/transposed"))));
+        if (bKnown && alpha == 1f && beta == 1f && vectorBias && (cShape == null || outCols > 1 || cShape.rank() > 0)) {
+            // Linear's weight is [out, in]: B itself with transB (still the file's bytes), else B transposed once
+            Value w = transB ? im.in(1)
+                    : im.constant(dev.formwork.ir.op.ShapeOps.permute(im.known(1, "B"), new int[] {1, 0}), n.input(1) + "/transposed");
+            List<Value> ins = new ArrayList<>(List.of(a, w));
             if (cShape != null) ins.add(reshapeConst(2, outCols));
             out(g().add("Linear", base, ins, Attributes.EMPTY).output());
             return;
