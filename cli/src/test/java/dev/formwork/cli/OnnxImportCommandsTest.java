@@ -1,0 +1,109 @@
+package dev.formwork.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.formwork.ir.interp.NdArray;
+import dev.formwork.ir.io.Npy;
+import dev.formwork.proto.onnx.OnnxProto.AttributeProto;
+import dev.formwork.proto.onnx.OnnxProto.GraphProto;
+import dev.formwork.proto.onnx.OnnxProto.ModelProto;
+import dev.formwork.proto.onnx.OnnxProto.NodeProto;
+import dev.formwork.proto.onnx.OnnxProto.OperatorSetIdProto;
+import dev.formwork.proto.onnx.OnnxProto.TensorShapeProto;
+import dev.formwork.proto.onnx.OnnxProto.TypeProto;
+import dev.formwork.proto.onnx.OnnxProto.ValueInfoProto;
+import dev.formwork.testing.TestData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI on .onnx inputs: run --engine reference, inspect --graph, inspect listing what blocks an import, clean refusals. */
+class OnnxImportCommandsTest {
+    @TempDir
+    Path dir;
+
+    static final Path TINY = TestData.golden("tiny_v1_64").resolve("torch_opset13.onnx");
+    static final Path INPUT = TestData.golden("tiny_v1_64").resolve("input.npy");
+
+    private static ValueInfoProto io(String name, long... dims) {
+        TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
+        for (long d : dims) s.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        return ValueInfoProto.newBuilder().setName(name)
+                .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder().setElemType(1).setShape(s))).build();
+    }
+
+    /** x -> HardSwish -> Erfc -> Relu (with an attribute Relu does not have): three problems in one file. */
+    private Path blocked() throws Exception {
+        GraphProto g = GraphProto.newBuilder().setName("g").addInput(io("x", 1, 4)).addOutput(io("z", 1, 4))
+                .addNode(NodeProto.newBuilder().setName("hs").setOpType("HardSwish").addInput("x").addOutput("y"))
+                .addNode(NodeProto.newBuilder().setName("erfc").setOpType("Erfc").addInput("y").addOutput("w"))
+                .addNode(NodeProto.newBuilder().setName("relu").setOpType("Relu").addInput("w").addOutput("z")
+                        .addAttribute(AttributeProto.newBuilder().setName("alpha").setType(AttributeProto.AttributeType.FLOAT).setF(0.1f)))
+                .build();
+        ModelProto m = ModelProto.newBuilder().setIrVersion(8).addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(17))
+                .setGraph(g).build();
+        Path p = dir.resolve("blocked.onnx");
+        Files.write(p, m.toByteArray());
+        return p;
+    }
+
+    @Test
+    void runWithTheReferenceEngineImportsTheFile() throws Exception {
+        Path ref = dir.resolve("ref.npy"), ort = dir.resolve("ort.npy");
+        CliHarness.Outcome o = CliHarness.run("run", TINY.toString(), "--engine", "reference", "--input", INPUT.toString(), "--output", ref.toString());
+        assertEquals(Main.OK, o.exit(), o.err());
+        assertTrue(o.err().contains("reference interpreter"), o.err());
+        CliHarness.Outcome auto = CliHarness.run("run", TINY.toString(), "--input", INPUT.toString(), "--output", ort.toString());
+        assertEquals(Main.OK, auto.exit(), auto.err());
+        assertTrue(auto.err().contains("onnxruntime"), "the default engine for .onnx stays ONNX Runtime: " + auto.err());
+        NdArray a = Npy.read(ref), b = Npy.read(ort), want = Npy.read(TestData.golden("tiny_v1_64").resolve("expected.npy"));
+        for (int i = 0; i < want.size(); i++) {
+            assertEquals(want.data()[i], a.data()[i], 2e-5, "reference " + i);
+            assertEquals(want.data()[i], b.data()[i], 2e-5, "onnxruntime " + i);
+        }
+    }
+
+    @Test
+    void inspectGraphPrintsTheImportedIr() {
+        CliHarness.Outcome o = CliHarness.run("inspect", TINY.toString(), "--graph");
+        assertEquals(Main.OK, o.exit(), o.err());
+        assertTrue(o.out().startsWith("graph torch_opset13 (%input: float32[2,3,64,64])"), o.out());
+        assertTrue(o.out().contains("Conv(") || o.out().contains("Conv "), o.out());
+        assertFalse(o.out().contains("Shape"), "shape chains are folded at import");
+        CliHarness.Outcome plain = CliHarness.run("inspect", TINY.toString());
+        assertEquals(Main.OK, plain.exit(), plain.err());
+        assertTrue(plain.out().contains("import   supported"), plain.out());
+    }
+
+    @Test
+    void inspectListsEveryBlockingOpAndAttribute() throws Exception {
+        Path p = blocked();
+        CliHarness.Outcome o = CliHarness.run("inspect", p.toString());
+        assertEquals(Main.OK, o.exit(), o.err());
+        assertTrue(o.out().contains("import   blocked by 3 problems"), o.out());
+        assertTrue(o.out().contains("node hs (HardSwish, opset 17): unsupported op"), o.out());
+        assertTrue(o.out().contains("node erfc (Erfc, opset 17): unsupported op"), o.out());
+        assertTrue(o.out().contains("node relu (Relu, opset 17): unsupported attribute alpha"), o.out());
+        CliHarness.Outcome json = CliHarness.run("inspect", p.toString(), "--json");
+        assertTrue(json.out().replace(" ", "").contains("\"importable\":false"), json.out());
+    }
+
+    @Test
+    void blockedFilesAreRefusedInOneLineWithNothingWritten() throws Exception {
+        Path p = blocked(), out = dir.resolve("dist");
+        CliHarness.Outcome c = CliHarness.run("convert", p.toString(), "--target", "onnx,tflite", "--out", out.toString());
+        assertEquals(Main.BAD_INPUT, c.exit(), c.err());
+        assertTrue(c.errorLine().contains("blocked.onnx: node hs (HardSwish, opset 17): unsupported op"), c.errorLine());
+        assertFalse(c.err().contains("\tat "), c.err());
+        assertFalse(Files.exists(out.resolve("blocked.onnx")) || Files.exists(out.resolve("blocked.tflite")));
+        CliHarness.Outcome g = CliHarness.run("inspect", p.toString(), "--graph");
+        assertEquals(Main.BAD_INPUT, g.exit(), g.err());
+        assertTrue(g.errorLine().contains("(and 2 more; inspect without --graph lists them)"), g.errorLine());
+        CliHarness.Outcome w = CliHarness.run("convert", TINY.toString(), "--weights", "w.safetensors", "--target", "onnx", "--out", out.toString());
+        assertEquals(Main.BAD_INPUT, w.exit(), w.err());
+        assertTrue(w.errorLine().contains("--weights does not apply"), w.errorLine());
+    }
+}
