@@ -15,9 +15,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * After import and the default passes, a torch.onnx.export of a golden case converts to the same
  * TFLite and Core ML op histograms as the same model built from its config and weights (the zoo
  * path): the recovered-op passes undo the exporter's decompositions. One difference, in the
- * imported file's favour: V1's Core ML program has one transpose fewer (torch's attention permutes
- * q/k/v once where the zoo graph builds k's transpose on its own, and the ML Program keeps the
- * zoo's); TFLite's layout pass ends at the same count for both.
+ * imported file's favour: V1's Core ML program has one transpose fewer (timm's attention, as torch
+ * traced it, transposes the qkv tensor once and then splits it; the zoo graph splits first and
+ * transposes q, k and v one by one); TFLite's layout pass ends at the same count for both.
  */
 class ImportedHistogramTest {
     @ParameterizedTest(name = "{0}/{1}")
