@@ -11,6 +11,8 @@ import dev.formwork.proto.onnx.OnnxProto.GraphProto;
 import dev.formwork.proto.onnx.OnnxProto.ModelProto;
 import dev.formwork.proto.onnx.OnnxProto.NodeProto;
 import dev.formwork.proto.onnx.OnnxProto.OperatorSetIdProto;
+import dev.formwork.proto.onnx.OnnxProto.StringStringEntryProto;
+import dev.formwork.proto.onnx.OnnxProto.TensorProto;
 import dev.formwork.proto.onnx.OnnxProto.TensorShapeProto;
 import dev.formwork.proto.onnx.OnnxProto.TypeProto;
 import dev.formwork.proto.onnx.OnnxProto.ValueInfoProto;
@@ -105,5 +107,51 @@ class OnnxImportCommandsTest {
         CliHarness.Outcome w = CliHarness.run("convert", TINY.toString(), "--weights", "w.safetensors", "--target", "onnx", "--out", out.toString());
         assertEquals(Main.BAD_INPUT, w.exit(), w.err());
         assertTrue(w.errorLine().contains("--weights does not apply"), w.errorLine());
+    }
+
+    /** y = x W with W [4,3] stored as external data at {@code location}, relative to the model's folder. */
+    private Path externalModel(String location) throws Exception {
+        TensorProto.Builder w = TensorProto.newBuilder().setName("W").setDataType(1).addDims(4).addDims(3)
+                .addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue(location))
+                .addExternalData(StringStringEntryProto.newBuilder().setKey("offset").setValue("8"))
+                .addExternalData(StringStringEntryProto.newBuilder().setKey("length").setValue("48"))
+                .setDataLocation(TensorProto.DataLocation.EXTERNAL);
+        GraphProto g = GraphProto.newBuilder().setName("g").addInput(io("x", 2, 4)).addOutput(io("y", 2, 3)).addInitializer(w)
+                .addNode(NodeProto.newBuilder().setName("mm").setOpType("MatMul").addInput("x").addInput("W").addOutput("y")).build();
+        ModelProto m = ModelProto.newBuilder().setIrVersion(8).addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(17)).setGraph(g).build();
+        Path p = Files.createDirectories(dir.resolve("model")).resolve("ext.onnx");
+        Files.write(p, m.toByteArray());
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + 48).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putLong(-1); // 8 bytes before the tensor: the offset is honoured
+        for (int i = 0; i < 12; i++) b.putFloat(i + 1);
+        Files.write(dir.resolve("model").resolve("weights.bin"), b.array());
+        return p;
+    }
+
+    @Test
+    void externalDataIsReadInsideTheModelsFolderOnly() throws Exception {
+        Path model = externalModel("weights.bin");
+        Path x = dir.resolve("x.npy"), y = dir.resolve("y.npy");
+        Files.write(x, Npy.encode(NdArray.of(new int[] {2, 4}, new float[] {1, 0, 0, 0, 0, 1, 1, 0})));
+        CliHarness.Outcome o = CliHarness.run("run", model.toString(), "--engine", "reference", "--input", x.toString(), "--output", y.toString());
+        assertEquals(Main.OK, o.exit(), o.err());
+        // W rows: [1,2,3] [4,5,6] [7,8,9] [10,11,12]; x0 = row 0, x1 = row 1 + row 2
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {1, 2, 3, 11, 13, 15}, Npy.read(y).data());
+        Path evil = externalModel("../weights.bin");
+        CliHarness.Outcome bad = CliHarness.run("run", evil.toString(), "--engine", "reference", "--input", x.toString(), "--output", y.toString());
+        assertEquals(Main.BAD_INPUT, bad.exit(), bad.err());
+        assertTrue(bad.errorLine().contains("tensor W has external data at ../weights.bin, outside the model's folder"), bad.errorLine());
+    }
+
+    @Test
+    void convertingAnImportedFileTwiceGivesIdenticalBytes() throws Exception {
+        byte[][] files = new byte[2][];
+        for (int i = 0; i < 2; i++) {
+            Path out = dir.resolve("r" + i);
+            CliHarness.Outcome c = CliHarness.run("convert", TINY.toString(), "--target", "onnx", "--out", out.toString());
+            assertEquals(Main.OK, c.exit(), c.err());
+            files[i] = Files.readAllBytes(out.resolve("torch_opset13.onnx"));
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(files[0], files[1]);
     }
 }
