@@ -144,6 +144,21 @@ class OnnxImportCommandsTest {
     }
 
     @Test
+    void theReportHoldsTheFilesOpTableBeforeAndTheArtifactsAfter() throws Exception {
+        Path out = dir.resolve("dist"), report = dir.resolve("report.json");
+        CliHarness.Outcome c = CliHarness.run("convert", TINY.toString(), "--target", "onnx", "--out", out.toString(), "--report", report.toString());
+        assertEquals(Main.OK, c.exit(), c.err());
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.toFile());
+        assertEquals(171, json.get("source_file").get("nodes").asInt(), "torch_opset13.onnx has 171 nodes (testdata/golden/README.md)");
+        assertEquals(33, json.get("source_file").get("ops").get("Constant").asInt());
+        var after = json.get("artifacts").get(0).get("ops");
+        assertFalse(after.has("Constant"), after.toString());
+        int nodes = 0;
+        for (var it = after.elements(); it.hasNext(); ) nodes += it.next().asInt();
+        assertTrue(nodes < 171, "re-export has " + nodes + " nodes");
+    }
+
+    @Test
     void convertingAnImportedFileTwiceGivesIdenticalBytes() throws Exception {
         byte[][] files = new byte[2][];
         for (int i = 0; i < 2; i++) {
