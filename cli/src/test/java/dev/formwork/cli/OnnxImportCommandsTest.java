@@ -37,10 +37,10 @@ class OnnxImportCommandsTest {
                 .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder().setElemType(1).setShape(s))).build();
     }
 
-    /** x -> HardSwish -> Erfc -> Relu (with an attribute Relu does not have): three problems in one file. */
+    /** x -> Celu -> Erfc -> Relu (with an attribute Relu does not have): three problems in one file. */
     private Path blocked() throws Exception {
         GraphProto g = GraphProto.newBuilder().setName("g").addInput(io("x", 1, 4)).addOutput(io("z", 1, 4))
-                .addNode(NodeProto.newBuilder().setName("hs").setOpType("HardSwish").addInput("x").addOutput("y"))
+                .addNode(NodeProto.newBuilder().setName("hs").setOpType("Celu").addInput("x").addOutput("y"))
                 .addNode(NodeProto.newBuilder().setName("erfc").setOpType("Erfc").addInput("y").addOutput("w"))
                 .addNode(NodeProto.newBuilder().setName("relu").setOpType("Relu").addInput("w").addOutput("z")
                         .addAttribute(AttributeProto.newBuilder().setName("alpha").setType(AttributeProto.AttributeType.FLOAT).setF(0.1f)))
@@ -86,7 +86,7 @@ class OnnxImportCommandsTest {
         CliHarness.Outcome o = CliHarness.run("inspect", p.toString());
         assertEquals(Main.OK, o.exit(), o.err());
         assertTrue(o.out().contains("import   blocked by 3 problems"), o.out());
-        assertTrue(o.out().contains("node hs (HardSwish, opset 17): unsupported op"), o.out());
+        assertTrue(o.out().contains("node hs (Celu, opset 17): unsupported op"), o.out());
         assertTrue(o.out().contains("node erfc (Erfc, opset 17): unsupported op"), o.out());
         assertTrue(o.out().contains("node relu (Relu, opset 17): unsupported attribute alpha"), o.out());
         CliHarness.Outcome json = CliHarness.run("inspect", p.toString(), "--json");
@@ -98,7 +98,7 @@ class OnnxImportCommandsTest {
         Path p = blocked(), out = dir.resolve("dist");
         CliHarness.Outcome c = CliHarness.run("convert", p.toString(), "--target", "onnx,tflite", "--out", out.toString());
         assertEquals(Main.BAD_INPUT, c.exit(), c.err());
-        assertTrue(c.errorLine().contains("blocked.onnx: node hs (HardSwish, opset 17): unsupported op"), c.errorLine());
+        assertTrue(c.errorLine().contains("blocked.onnx: node hs (Celu, opset 17): unsupported op"), c.errorLine());
         assertFalse(c.err().contains("\tat "), c.err());
         assertFalse(Files.exists(out.resolve("blocked.onnx")) || Files.exists(out.resolve("blocked.tflite")));
         CliHarness.Outcome g = CliHarness.run("inspect", p.toString(), "--graph");

@@ -37,7 +37,7 @@ final class OnnxOps {
         String op = n.opType();
         switch (op) {
             case "Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Mod", "Equal", "Less", "Greater", "And", "Or" -> binary(op);
-            case "Relu", "Erf", "Tanh", "Sigmoid", "Sqrt", "Exp" -> unaryFloat(op, Attributes.EMPTY);
+            case "Relu", "Erf", "Tanh", "Sigmoid", "Sqrt", "Exp", "HardSwish" -> unaryFloat(op, Attributes.EMPTY);
             case "Gelu" -> unaryFloat("Gelu", Attributes.of("approximate", str("approximate", "none")));
             case "Neg" -> {
                 if (isInt(0)) foldInt((a, b) -> -a);

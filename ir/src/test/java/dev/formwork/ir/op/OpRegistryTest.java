@@ -34,7 +34,7 @@ class OpRegistryTest {
     static {
         Attributes none = Attributes.EMPTY;
         for (String b : new String[] {"Add", "Sub", "Mul", "Div", "Pow"}) op(b, "ElementwiseOpsTest", new Bad(none, f32(2, 3), f32(4)));
-        for (String u : new String[] {"Relu", "Erf", "Tanh", "Sigmoid", "Sqrt", "Exp", "Identity"}) {
+        for (String u : new String[] {"Relu", "Erf", "Tanh", "Sigmoid", "Sqrt", "Exp", "HardSwish", "Identity"}) {
             op(u, "ElementwiseOpsTest", new Bad(none, i64(3)));
         }
         op("Gelu", "ElementwiseOpsTest", new Bad(Attributes.of("approximate", "erf"), f32(3)));
