@@ -196,6 +196,10 @@ public final class OnnxImporter {
             Object dim = in.dims().get(i);
             if (dim instanceof Long l && l > 0) {
                 d[i] = Math.toIntExact(l);
+                if (rank == 4 && i >= 2 && options.imageSize() != null && options.imageSize() != d[i]) {
+                    throw new FormworkException(where() + ": input " + in.name() + ": dim " + i + " is fixed at " + d[i]
+                            + " in the file; an image size of " + options.imageSize() + " needs a model exported with dynamic height and width");
+                }
                 continue;
             }
             String label = dim instanceof String s && !s.isEmpty() ? " (" + s + ")" : "";

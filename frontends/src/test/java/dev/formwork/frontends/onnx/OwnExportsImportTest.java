@@ -53,6 +53,14 @@ class OwnExportsImportTest {
     }
 
     @Test
+    void aFixedImageSizeIsNotOverridden() {
+        OnnxFile.Model m = OnnxWireReader.read(TestData.golden("tiny_v1_64").resolve("torch_opset17.onnx"));
+        fails(() -> OnnxImporter.importGraph(m, new ImportOptions(2, 96, Map.of()), "x"),
+                "input input: dim 2 is fixed at 64 in the file; an image size of 96 needs a model exported with dynamic height and width");
+        assertEquals(64, OnnxImporter.importGraph(m, new ImportOptions(2, 64, Map.of()), "x").input(0).shape().dim(2));
+    }
+
+    @Test
     void dynamicDimsAreNamedWhenUnbound() {
         OnnxFile.Model m = OnnxWireReader.read(file("tiny_block_dynamic.onnx"));
         fails(() -> OnnxImporter.importGraph(m, ImportOptions.defaults(), "x"), "input input: dim 0 (batch) is dynamic; bind it with --batch");
