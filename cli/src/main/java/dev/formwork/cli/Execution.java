@@ -45,7 +45,7 @@ final class Execution {
             progress.start("loading " + p.getFileName() + " on " + Runtimes.forArtifact(p).name());
             try (Session s = Runtimes.open(p, runOptions())) {
                 TensorSpec in = s.inputs().get(0);
-                if (!Arrays.equals(in.shape().toArray(), input.shape())) {
+                if (!fits(in.shape().toArray(), input.shape())) {
                     throw new FormworkException(inputFile + ": input shape " + Arrays.toString(input.shape())
                             + " does not match " + p.getFileName() + " input '" + in.name() + "' " + in.shape());
                 }
@@ -56,8 +56,9 @@ final class Execution {
             }
         }
         if (onnx) {
-            // dynamic dims of the file take the input's batch and (for an image) its size
-            LoadedModel m = model.load(target, progress, input.dim(0), input.rank() == 4 ? input.dim(2) : null);
+            // dynamic dims of the file take the input's batch and (for a square image) its size
+            Integer size = input.rank() == 4 && input.dim(2) == input.dim(3) ? input.dim(2) : null;
+            LoadedModel m = model.load(target, progress, input.rank() == 0 ? null : input.dim(0), size);
             return interpret(m, inputFile, input, progress);
         }
         if (input.rank() != 4 || input.dim(1) != 3 || input.dim(2) != input.dim(3)) {
@@ -82,5 +83,12 @@ final class Execution {
         NdArray out = new Interpreter(m.graph()).run(input)[0];
         progress.end();
         return out;
+    }
+
+    /** The input fits the artifact's declared shape; a dim the artifact leaves dynamic (reported as 0 or less) takes any size. */
+    private static boolean fits(int[] declared, int[] actual) {
+        if (declared.length != actual.length) return false;
+        for (int i = 0; i < declared.length; i++) if (declared[i] > 0 && declared[i] != actual[i]) return false;
+        return true;
     }
 }

@@ -69,6 +69,29 @@ class OnnxImportCommandsTest {
     }
 
     @Test
+    void dynamicFilesRunOnBothEnginesAndConvertWithBindings() throws Exception {
+        Path f = TestData.root().resolve("onnx-import").resolve("tiny_block_dynamic.onnx");
+        Path x = TestData.root().resolve("onnx-import").resolve("tiny_block_dynamic.input.npy");
+        NdArray want = Npy.read(TestData.root().resolve("onnx-import").resolve("tiny_block_dynamic.expected.npy"));
+        for (String engine : new String[] {"reference", "auto"}) {
+            Path y = dir.resolve(engine + ".npy");
+            CliHarness.Outcome o = CliHarness.run("run", f.toString(), "--engine", engine, "--input", x.toString(), "--output", y.toString());
+            assertEquals(Main.OK, o.exit(), o.err());
+            NdArray got = Npy.read(y);
+            for (int i = 0; i < want.size(); i++) assertEquals(want.data()[i], got.data()[i], 1e-5, engine + " " + i);
+        }
+        Path out = dir.resolve("dist");
+        CliHarness.Outcome unbound = CliHarness.run("convert", f.toString(), "--target", "onnx", "--out", out.toString());
+        assertEquals(Main.BAD_INPUT, unbound.exit(), unbound.err());
+        assertTrue(unbound.errorLine().contains("input input: dim 2 (height) is dynamic; bind it with --image-size"), unbound.errorLine());
+        CliHarness.Outcome bound = CliHarness.run("convert", f.toString(), "--target", "onnx", "--batch", "3", "--image-size", "32",
+                "--out", out.toString());
+        assertEquals(Main.OK, bound.exit(), bound.err());
+        CliHarness.Outcome info = CliHarness.run("inspect", out.resolve("tiny_block_dynamic.onnx").toString(), "--json");
+        assertTrue(info.out().replace(" ", "").contains("\"shape\":[3,3,32,32]"), info.out());
+    }
+
+    @Test
     void inspectGraphPrintsTheImportedIr() {
         CliHarness.Outcome o = CliHarness.run("inspect", TINY.toString(), "--graph");
         assertEquals(Main.OK, o.exit(), o.err());
