@@ -23,8 +23,8 @@ final class OnnxSupport {
     }
 
     static {
-        op("Add,Sub,Mul,Div,Pow,Relu,Erf,Tanh,Sigmoid,Sqrt,Exp,HardSwish,Neg,Reciprocal,Sum,Identity,Shape,Size,Equal,Less,Greater,"
-                + "Where,Max,Min,Mod,And,Or,Not,Range");
+        op("Add,Sub,Mul,Div,Pow,Relu,Erf,Tanh,Sigmoid,Sqrt,Exp,HardSwish,Neg,Reciprocal,Sum,Identity,Size,Equal,Less,Greater,"
+                + "Where,Max,Min,And,Or,Not,Range");
         op("Shape", "start", "end");
         op("Mod", "fmod");
         op("Gelu", "approximate");

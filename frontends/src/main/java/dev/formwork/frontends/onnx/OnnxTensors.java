@@ -3,7 +3,6 @@ package dev.formwork.frontends.onnx;
 import dev.formwork.frontends.onnx.OnnxFile.TensorData;
 import dev.formwork.ir.DType;
 import dev.formwork.ir.FormworkException;
-import dev.formwork.ir.Half;
 import dev.formwork.ir.Shape;
 import dev.formwork.ir.Tensor;
 import dev.formwork.ir.interp.NdArray;
@@ -11,7 +10,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -165,9 +163,5 @@ final class OnnxTensors {
         } catch (IOException | NumberFormatException e) {
             throw bad(where, t, "external data unreadable: " + e.getMessage());
         }
-    }
-
-    static boolean exists(Path p) {
-        return Files.exists(p);
     }
 }
