@@ -92,6 +92,29 @@ class OnnxImportCommandsTest {
     }
 
     @Test
+    void formworksOwnExportImportsBack() throws Exception {
+        Path g = TestData.golden("tiny_v2_64");
+        Path out = dir.resolve("own"), a = dir.resolve("a.npy"), b = dir.resolve("b.npy");
+        String[] model = {g.resolve("config.json").toString(), "--weights", g.resolve("weights.safetensors").toString()};
+        CliHarness.Outcome c = CliHarness.run(concat(new String[] {"convert"}, model, new String[] {"--batch", "2", "--target", "onnx",
+                "--opset", "20", "--out", out.toString()}));
+        assertEquals(Main.OK, c.exit(), c.err());
+        CliHarness.Outcome direct = CliHarness.run(concat(new String[] {"run"}, model, new String[] {"--input", INPUT2.toString(), "--output", a.toString()}));
+        assertEquals(Main.OK, direct.exit(), direct.err());
+        CliHarness.Outcome imported = CliHarness.run("run", out.resolve("config.onnx").toString(), "--engine", "reference",
+                "--input", INPUT2.toString(), "--output", b.toString());
+        assertEquals(Main.OK, imported.exit(), imported.err());
+        NdArray x = Npy.read(a), y = Npy.read(b);
+        for (int i = 0; i < x.size(); i++) assertEquals(x.data()[i], y.data()[i], 1e-5, "logit " + i);
+    }
+
+    private static String[] concat(String[]... parts) {
+        return java.util.Arrays.stream(parts).flatMap(java.util.Arrays::stream).toArray(String[]::new);
+    }
+
+    static final Path INPUT2 = TestData.golden("tiny_v2_64").resolve("input.npy");
+
+    @Test
     void inspectGraphPrintsTheImportedIr() {
         CliHarness.Outcome o = CliHarness.run("inspect", TINY.toString(), "--graph");
         assertEquals(Main.OK, o.exit(), o.err());
