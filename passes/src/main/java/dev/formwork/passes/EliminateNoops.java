@@ -1,6 +1,5 @@
 package dev.formwork.passes;
 
-import dev.formwork.ir.Attributes;
 import dev.formwork.ir.Graph;
 import dev.formwork.ir.Node;
 import dev.formwork.ir.Tensor;
@@ -20,7 +19,8 @@ import java.util.List;
  *   <li>Mul or Div by a constant of ones, Add or Sub of a constant of zeros, when the constant
  *       does not broadcast the result beyond the other operand's shape.</li>
  * </ul>
- * A graph output keeps its name (see {@link Rewriter#replace}); an op that maps a graph input or
+ * The Reshape and Transpose rules are {@link CancelDataMovement}'s, which applies them before
+ * the rewrites too. A graph output keeps its name (see {@link Rewriter#replace}); an op that maps a graph input or
  * a constant straight to a graph output stays.
  */
 public final class EliminateNoops implements Pass {
@@ -56,33 +56,10 @@ public final class EliminateNoops implements Pass {
             case "Concat":
                 return n.outputs().size() == 1 && n.inputCount() == 1 && rw.replace(n, n.input(0));
             case "Reshape":
-            case "Flatten": {
-                Value x = n.input(0);
-                if (x.shape().equals(n.output().shape())) return rw.replace(n, x);
-                Node p = x.producer();
-                if (p == null || !(p.is("Reshape") || p.is("Flatten"))) return false;
-                Value src = p.input(0);
-                if (src.shape().equals(n.output().shape())) return rw.replace(n, src);
-                rw.rebuild(n, "Reshape", List.of(src), Attributes.of("shape", n.output().shape().toLongArray()));
-                return true;
-            }
-            case "Transpose": {
-                int[] perm = n.intArray("perm");
-                Value x = n.input(0);
-                Node p = x.producer();
-                if (p != null && p.is("Transpose")) {
-                    int[] inner = p.intArray("perm");
-                    int[] composed = new int[perm.length];
-                    for (int i = 0; i < perm.length; i++) composed[i] = inner[perm[i]];
-                    x = p.input(0);
-                    perm = composed;
-                    if (!identity(perm)) {
-                        rw.rebuild(n, "Transpose", List.of(x), n.attributes().with("perm", perm));
-                        return true;
-                    }
-                }
-                return identity(perm) && rw.replace(n, x);
-            }
+            case "Flatten":
+                return CancelDataMovement.mergeReshape(rw, n);
+            case "Transpose":
+                return CancelDataMovement.mergeTranspose(rw, n);
             case "Mul":
             case "Div":
                 return dropConstantOperand(rw, n, 1f, n.is("Mul"));
@@ -104,10 +81,5 @@ public final class EliminateNoops implements Pass {
             return rw.replace(n, other);
         }
         return false;
-    }
-
-    private static boolean identity(int[] perm) {
-        for (int i = 0; i < perm.length; i++) if (perm[i] != i) return false;
-        return true;
     }
 }

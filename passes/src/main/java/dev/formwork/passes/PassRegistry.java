@@ -16,6 +16,11 @@ public final class PassRegistry {
     public static PassRegistry standard() {
         PassRegistry r = new PassRegistry();
         r.register(new FoldConstants());
+        r.register(new CancelDataMovement());
+        r.register(new RecoverGelu());
+        r.register(new RecoverLayerNorm());
+        r.register(new RecoverLinear());
+        r.register(new FoldConvAffine());
         r.register(new FoldConvBn());
         r.register(new RewritePatchStem());
         r.register(new SimplifyPoolMixer());

@@ -24,7 +24,17 @@ public final class Pipelines {
     /** The default pipeline, in order. */
     public static final List<Entry> DEFAULT = List.of(
             new Entry("fold-constants",
-                    "first: turns Reshape(gamma,[1,C,1,1]) and the attention-bias Gather into plain constants, which the matchers below look for"),
+                    "first: turns Reshape(gamma,[1,C,1,1]), the attention-bias Gather and imported Constant nodes into plain constants, which the matchers below look for"),
+            new Entry("cancel-data-movement",
+                    "after fold-constants (reshaped constants are constants by then); before the recoveries, so that a Reshape/Transpose pair or a same-shape Reshape between a Conv or MatMul and its scale or bias does not hide the pattern"),
+            new Entry("recover-gelu",
+                    "before lower-gelu, which then gives the recovered Gelu the target's form, and before fold-layer-scale, which would fold the chain's 0.5 into the layer after it and leave no GELU to find"),
+            new Entry("recover-layer-norm",
+                    "before recover-linear and fold-layer-scale: a norm without beta ends in Mul(gamma), which fold-layer-scale would fold into the Linear after it"),
+            new Entry("recover-linear",
+                    "before fold-conv-bn and fold-layer-scale, which fold BatchNorms and scales into a Linear, not into a MatMul and its bias Add"),
+            new Entry("fold-conv-affine",
+                    "after recover-gelu (whose chain also reads Conv outputs); before fold-conv-bn, so a BatchNorm behind a Conv's Mul/Add finds the Conv right before it"),
             new Entry("fold-conv-bn",
                     "before the layer-scale, attention-scale and patch-stem rewrites: those fold into the Conv that must already carry its BatchNorm"),
             new Entry("rewrite-patch-stem",

@@ -23,5 +23,11 @@
  * kept, weights staged under their checkpoint keys, counts) and {@link dev.formwork.passes.Weights}
  * the constant-tensor helpers. NHWC layout for TFLite is {@code dev.formwork.passes.layout}, a
  * graph-to-graph function run after the pipeline.
+ *
+ * <p>Graphs from another exporter (an imported torch.onnx file) spell some IR ops out: the
+ * {@code recover-*} passes, {@code fold-conv-affine} and {@code cancel-data-movement} run early in
+ * the default pipeline and turn those decompositions back into Gelu, LayerNorm, Linear and folded
+ * Convs where that is exact ({@link dev.formwork.passes.Patterns} holds their matching helpers),
+ * so the passes after them see the graph the zoo builds; on zoo graphs they find nothing.
  */
 package dev.formwork.passes;

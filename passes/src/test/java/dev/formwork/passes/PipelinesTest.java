@@ -22,6 +22,19 @@ class PipelinesTest {
     }
 
     @Test
+    void recoveriesRunAfterFoldConstantsAndBeforeThePassesThatNeedTheirOps() {
+        List<String> order = Pipelines.named("default");
+        for (String recovery : List.of("cancel-data-movement", "recover-gelu", "recover-layer-norm", "recover-linear", "fold-conv-affine")) {
+            assertTrue(order.indexOf("fold-constants") < order.indexOf(recovery), recovery);
+            for (String user : List.of("fold-conv-bn", "lower-gelu", "fold-layer-scale", "merge-parallel-layers")) {
+                assertTrue(order.indexOf(recovery) < order.indexOf(user), recovery + " before " + user);
+            }
+        }
+        assertTrue(order.indexOf("recover-gelu") < order.indexOf("fold-conv-affine"));
+        assertTrue(order.indexOf("cancel-data-movement") < order.indexOf("recover-gelu"));
+    }
+
+    @Test
     void explicitListsAreCheckedAndUnknownNamesListTheKnownOnes() {
         assertEquals(List.of("fold-conv-bn", "eliminate-dead-code"), Pipelines.parse("fold-conv-bn, eliminate-dead-code"));
         FormworkException e = assertThrows(FormworkException.class, () -> Pipelines.parse("fold-conv-bn,fold-everything"));
