@@ -209,9 +209,11 @@ class OnnxImportCommandsTest {
         byte[][] files = new byte[2][];
         for (int i = 0; i < 2; i++) {
             Path out = dir.resolve("r" + i);
-            CliHarness.Outcome c = CliHarness.run("convert", TINY.toString(), "--target", "onnx", "--out", out.toString());
+            CliHarness.Outcome c = CliHarness.run("convert", TINY.toString(), "--target", "onnx,tflite", "--out", out.toString());
             assertEquals(Main.OK, c.exit(), c.err());
-            files[i] = Files.readAllBytes(out.resolve("torch_opset13.onnx"));
+            byte[] onnx = Files.readAllBytes(out.resolve("torch_opset13.onnx")), tflite = Files.readAllBytes(out.resolve("torch_opset13.tflite"));
+            files[i] = java.util.Arrays.copyOf(onnx, onnx.length + tflite.length);
+            System.arraycopy(tflite, 0, files[i], onnx.length, tflite.length);
         }
         org.junit.jupiter.api.Assertions.assertArrayEquals(files[0], files[1]);
     }
