@@ -12,7 +12,7 @@ import java.util.List;
  * (for trying the harness out) uses fewer runs and says so in the files it writes.
  */
 public final class BenchConfig {
-    public static final List<String> SECTIONS = List.of("conversion", "checkpoint", "passes", "latency", "engines", "savedmodel", "release", "weights");
+    public static final List<String> SECTIONS = List.of("conversion", "checkpoint", "passes", "latency", "engines", "savedmodel", "release", "weights", "onnx-import");
 
     Path repo = Path.of(".").toAbsolutePath().normalize();
     Path cliJar;

@@ -11,7 +11,7 @@ import java.time.format.DateTimeFormatter;
 /**
  * The benchmark harness behind {@code ./bench}: runs the selected sections in order and writes
  * BENCHMARKS.md and benchmarks.json. Options: {@code --quick}, {@code --sections
- * conversion,checkpoint,passes,latency,engines,savedmodel,release,weights}, {@code --repo DIR}, {@code --cli-jar JAR}, {@code --work DIR}
+ * conversion,checkpoint,passes,latency,engines,savedmodel,release,weights,onnx-import}, {@code --repo DIR}, {@code --cli-jar JAR}, {@code --work DIR}
  * (scratch, default bench-out/), {@code --out DIR} (default the repository root),
  * {@code --command TEXT} (the command line recorded in the report). Must run with
  * {@code --add-modules jdk.incubator.vector}: the engines section times the interpreter's
@@ -56,6 +56,7 @@ public final class BenchMain {
                     case "savedmodel" -> new SavedModelBench(cfg).run();
                     case "release" -> new ReleaseBench(cfg).run();
                     case "weights" -> new WeightsReadBench(cfg).run();
+                    case "onnx-import" -> new OnnxImportBench(cfg).run();
                     default -> throw new IllegalStateException(id);
                 };
             } catch (Exception | OutOfMemoryError e) {

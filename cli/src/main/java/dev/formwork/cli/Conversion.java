@@ -176,6 +176,13 @@ final class Conversion {
         o.put("weights", model.weights());
         o.put("formwork_version", options.metadata().get("formwork_version"));
         o.put("source_ops", sourceOps);
+        if (model.fileOps() != null) {
+            // an .onnx input: its own op table next to each artifact's, the before/after of the cleanup
+            Map<String, Object> f = Json.obj();
+            f.put("nodes", model.fileOps().values().stream().mapToInt(Integer::intValue).sum());
+            f.put("ops", model.fileOps());
+            o.put("source_file", f);
+        }
         List<Object> arts = new ArrayList<>();
         for (Written w : written) {
             Map<String, Object> a = Json.obj();

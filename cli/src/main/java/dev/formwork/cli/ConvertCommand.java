@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -119,7 +120,7 @@ final class ConvertCommand implements Callable<Integer> {
         if (labelList != null && labelList.size() != graph.output(0).shape().dim(-1)) {
             throw new FormworkException(labels + ": " + labelList.size() + " labels for " + graph.output(0).shape().dim(-1) + " classes");
         }
-        ModelInfo info = new ModelInfo(m.name(), m.randomWeights() ? "random" : m.weightsSha256());
+        ModelInfo info = new ModelInfo(m.name(), m.randomWeights() ? "random" : m.weightsSha256(), onnxFileOps(model));
         m = null;
         graph = null; // the source owns the only reference now
         Conversion conversion = new Conversion(source, options, passes, checkPasses, modelOptions.seed, progress);
@@ -132,8 +133,16 @@ final class ConvertCommand implements Callable<Integer> {
         return ok ? Main.OK : Main.MISMATCH;
     }
 
-    /** What the report says about the source model (kept instead of the model itself). */
-    record ModelInfo(String name, String weights) {}
+    /** What the report says about the source model (kept instead of the model itself); fileOps: an .onnx input's own op table, else null. */
+    record ModelInfo(String name, String weights, Map<String, Integer> fileOps) {}
+
+    /** The op histogram of an .onnx input file as written (the "before" of a cleaned re-export), or null for other models. */
+    private static Map<String, Integer> onnxFileOps(String model) {
+        if (!model.toLowerCase(Locale.ROOT).endsWith(".onnx")) return null;
+        Map<String, Integer> ops = new java.util.TreeMap<>();
+        for (var n : dev.formwork.frontends.onnx.OnnxWireReader.read(Path.of(model)).graph().nodes()) ops.merge(n.opType(), 1, Integer::sum);
+        return ops;
+    }
 
     private static List<Exporter> resolveTargets(List<String> names) {
         LinkedHashSet<String> expanded = new LinkedHashSet<>();

@@ -49,7 +49,7 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object (format, params, macs, ops, inputs, outputs).")
     boolean json;
 
-    @Option(names = "--graph", description = "Print the graph as text (models only).")
+    @Option(names = "--graph", description = "Print the graph as text (models, and .onnx files as imported).")
     boolean graph;
 
     @Mixin
@@ -63,8 +63,21 @@ final class InspectCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Progress progress = new Progress(spec.commandLine().getErr(), json);
         Path p = Path.of(target);
-        if (Files.exists(p) && ArtifactReaders.accepts(p)) {
-            print(out, ArtifactReaders.read(p), p.toString());
+        boolean onnx = target.toLowerCase(Locale.ROOT).endsWith(".onnx");
+        if (onnx && graph) {
+            List<String> problems = importProblems(p);
+            if (!problems.isEmpty()) {
+                throw new dev.formwork.ir.FormworkException(problems.get(0)
+                        + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more; inspect without --graph lists them)" : ""));
+            }
+            out.print(GraphPrinter.print(modelOptions.load(target, progress, null, null).graph()));
+        } else if (Files.exists(p) && ArtifactReaders.accepts(p)) {
+            ArtifactInfo info = ArtifactReaders.read(p);
+            if (onnx) {
+                printOnnx(out, info, p, importProblems(p));
+            } else {
+                print(out, info, p.toString());
+            }
         } else if (target.toLowerCase(Locale.ROOT).endsWith(".safetensors")) {
             if (modelOptions.weightsKey != null) throw new FormworkException(p + ": --weights-key applies to PyTorch checkpoints; a .safetensors file is one flat state dict");
             SafetensorsFile f = SafetensorsFile.open(p);
@@ -132,6 +145,39 @@ final class InspectCommand implements Callable<Integer> {
         g.inputs().forEach(v -> out.printf("  input    %s %s %s%n", v.name(), v.dtype().label(), v.shape()));
         g.outputs().forEach(v -> out.printf("  output   %s %s %s%n", v.name(), v.dtype().label(), v.shape()));
         out.printf("  ops      %s%n", histogram(g.opHistogram()));
+    }
+
+    /** What blocks importing {@code file} with this command's --batch / --image-size: every unsupported op or attribute. */
+    private List<String> importProblems(Path file) {
+        var options = new dev.formwork.frontends.onnx.ImportOptions(modelOptions.batch == null ? 1 : modelOptions.batch,
+                modelOptions.imageSize, Map.of());
+        return dev.formwork.frontends.onnx.OnnxImporter.problems(dev.formwork.frontends.onnx.OnnxWireReader.read(file), options);
+    }
+
+    /** An .onnx file: the artifact view plus whether Formwork can import it, and if not, everything in the way. */
+    private void printOnnx(PrintWriter out, ArtifactInfo info, Path path, List<String> problems) {
+        if (json) {
+            Map<String, Object> o = Json.obj();
+            o.put("format", info.format());
+            o.put("path", path.toString());
+            o.put("params", info.params());
+            o.put("macs", info.macs() < 0 ? null : info.macs());
+            o.put("ops", info.ops());
+            o.put("inputs", ios(info.inputs()));
+            o.put("outputs", ios(info.outputs()));
+            o.put("details", info.details());
+            o.put("importable", problems.isEmpty());
+            o.put("import_problems", problems);
+            out.println(Json.write(o));
+            return;
+        }
+        print(out, info, path.toString());
+        if (problems.isEmpty()) {
+            out.printf("  import   supported (convert it, or run it with --engine reference)%n");
+        } else {
+            out.printf("  import   blocked by %d problem%s:%n", problems.size(), problems.size() == 1 ? "" : "s");
+            for (String pr : problems) out.printf("    %s%n", pr);
+        }
     }
 
     private void print(PrintWriter out, ArtifactInfo info, String path) {

@@ -32,7 +32,7 @@ final class RunCommand implements Callable<Integer> {
     Path output;
 
     @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "auto",
-            description = "auto (artifact -> its runtime, model -> reference interpreter) or reference.")
+            description = "auto (artifact -> its runtime, model -> reference interpreter) or reference (also imports an .onnx file and runs the imported graph).")
     String engine;
 
     @Mixin
@@ -49,12 +49,13 @@ final class RunCommand implements Callable<Integer> {
         if (!engine.equals("auto") && !engine.equals("reference")) {
             throw new dev.formwork.ir.FormworkException("unknown --engine '" + engine + "' (auto or reference)");
         }
-        if (engine.equals("reference") && Files.exists(Path.of(target)) && dev.formwork.runtimes.Runtimes.isArtifact(Path.of(target))) {
-            throw new dev.formwork.ir.FormworkException(target + ": the reference interpreter runs models, not artifacts");
+        boolean onnx = target.toLowerCase(java.util.Locale.ROOT).endsWith(".onnx");
+        if (engine.equals("reference") && !onnx && Files.exists(Path.of(target)) && dev.formwork.runtimes.Runtimes.isArtifact(Path.of(target))) {
+            throw new dev.formwork.ir.FormworkException(target + ": the reference interpreter runs models and .onnx files, not other artifacts");
         }
         Progress progress = new Progress(spec.commandLine().getErr(), false);
         NdArray x = Npy.read(input);
-        NdArray y = execution.run(target, input, x, model, progress);
+        NdArray y = execution.run(target, input, x, model, progress, engine.equals("reference"));
         Path parent = output.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
             throw new dev.formwork.ir.FormworkException(output + ": folder " + parent + " does not exist");

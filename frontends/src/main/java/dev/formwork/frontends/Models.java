@@ -7,6 +7,8 @@ import dev.formwork.frontends.config.Zoo;
 import dev.formwork.frontends.efficientformer.BuiltModel;
 import dev.formwork.frontends.efficientformer.EfficientFormerV1Builder;
 import dev.formwork.frontends.efficientformer.EfficientFormerV2Builder;
+import dev.formwork.frontends.onnx.ImportOptions;
+import dev.formwork.frontends.onnx.OnnxImporter;
 import dev.formwork.frontends.weights.CheckpointWeights;
 import dev.formwork.frontends.weights.RandomWeights;
 import dev.formwork.frontends.weights.SafetensorsFile;
@@ -21,7 +23,7 @@ import java.util.Locale;
 
 /**
  * The one entry point other modules use to get a model: a zoo name, a {@code .json} config or
- * (later) an {@code .onnx} file, with checkpoint or random weights.
+ * an {@code .onnx} file, with checkpoint or random weights.
  *
  * <p>Loading never executes anything from a file: configs are data, safetensors are a JSON
  * header plus raw bytes, PyTorch checkpoints go through a restricted unpickler that only builds
@@ -96,8 +98,20 @@ public final class Models {
         throw new FormworkException(file + ": unknown weights format (expected .safetensors, .pth, .pt or .bin)");
     }
 
-    /** ONNX import: the dispatch point the importer will plug into. */
+    /**
+     * ONNX import: the file's graph made static (a dynamic batch dim takes {@code --batch},
+     * default 1; dynamic image dims take {@code --image-size}); the weights are the file's.
+     */
     private static LoadedModel importOnnx(Path file, LoadOptions options) {
-        throw new FormworkException("ONNX import is not available yet: " + file);
+        if (options.weights() != null) throw new FormworkException(file + ": an .onnx model carries its weights; --weights does not apply");
+        Graph g = OnnxImporter.importFile(file, onnxOptions(options));
+        String sha = SafetensorsFile.sha256(file); // the weights are the file's: its hash identifies them
+        g.metadata().put("weights_sha256", sha);
+        return new LoadedModel(g, null, g.name(), sha, false, java.util.Map.of());
+    }
+
+    /** The import bindings {@code options} give: batch and image size. */
+    public static ImportOptions onnxOptions(LoadOptions options) {
+        return new ImportOptions(options.batch(), options.imageSize(), java.util.Map.of());
     }
 }

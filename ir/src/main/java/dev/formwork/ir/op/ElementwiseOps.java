@@ -27,6 +27,9 @@ public final class ElementwiseOps {
                 new Unary("Tanh", "hyperbolic tangent", x -> (float) Math.tanh(x)),
                 new Unary("Sigmoid", "1 / (1 + exp(-x))", MathFns::sigmoid),
                 new Unary("Sqrt", "square root", x -> (float) Math.sqrt(x)),
+                new Unary("Exp", "e^x", x -> (float) Math.exp(x)),
+                // ONNX's definition: x * max(0, min(1, alpha x + beta)), alpha = 1/6, beta = 0.5
+                new Unary("HardSwish", "x * clamp(x / 6 + 0.5, 0, 1)", x -> x * Math.max(0f, Math.min(1f, x * (1f / 6f) + 0.5f))),
                 new Unary("Identity", "x", x -> x));
     }
 

@@ -7,12 +7,12 @@ import dev.formwork.ir.interp.NdArray;
 import dev.formwork.ir.interp.Parallel;
 import java.util.List;
 
-/** Pooling, NCHW. */
+/** Pooling, NCHW: 2-D average pooling, N-D max pooling. */
 public final class PoolOps {
     private PoolOps() {}
 
     static List<OpDef> all() {
-        return List.of(new AveragePool());
+        return List.of(new AveragePool(), new MaxPool());
     }
 
     /**
@@ -127,6 +127,111 @@ public final class PoolOps {
                 d[o] = includePad ? Math.min(b, in + after) - a : Math.min(b, in) - Math.max(a, 0);
             }
             return d;
+        }
+    }
+
+    /**
+     * Max pooling over the trailing 1 to 3 spatial axes with dilations; padded positions never
+     * win (they are skipped, not zeros), as in ONNX and PyTorch.
+     */
+    static final class MaxPool extends OpDef {
+        MaxPool() {
+            super("MaxPool", "max pooling over 1-3 spatial axes, NC...");
+            inputs(1);
+            attr("kernel", AttrType.INTS, null, "window per spatial axis");
+            attr("strides", AttrType.INTS, new long[0], "stride per spatial axis (default 1)");
+            attr("pads", AttrType.INTS, new long[0], "[begin per axis..., end per axis...] (default 0)");
+            attr("dilations", AttrType.INTS, new long[0], "dilation per spatial axis (default 1)");
+        }
+
+        private static int[] orOnes(Node node, String name, int n, int fill) {
+            int[] v = node.intArray(name);
+            if (v.length == 0) {
+                v = new int[n];
+                java.util.Arrays.fill(v, fill);
+            }
+            if (v.length != n) throw error(node, name + " has " + v.length + " values for " + n + " spatial axes");
+            return v;
+        }
+
+        /** {kernel, strides, pads, dilations, out} for input {@code x}. */
+        private static int[][] geometry(Node node, Shape x) {
+            int sp = x.rank() - 2;
+            if (sp < 1 || sp > 3) throw error(node, "input must have 1 to 3 spatial axes, got " + x);
+            int[] k = node.intArray("kernel");
+            if (k.length != sp) throw error(node, "kernel has " + k.length + " values for input " + x);
+            int[] s = orOnes(node, "strides", sp, 1), d = orOnes(node, "dilations", sp, 1), p = orOnes(node, "pads", 2 * sp, 0);
+            int[] out = new int[sp];
+            for (int i = 0; i < sp; i++) {
+                int eff = (k[i] - 1) * d[i] + 1;
+                out[i] = Math.floorDiv(x.dim(2 + i) + p[i] + p[sp + i] - eff, s[i]) + 1;
+                if (out[i] <= 0 || s[i] < 1 || d[i] < 1) throw error(node, "empty output for input " + x);
+            }
+            return new int[][] {k, s, p, d, out};
+        }
+
+        @Override
+        public List<ValueType> infer(Node node, List<ValueType> in) {
+            Shape x = in.get(0).shape();
+            int[] out = geometry(node, x)[4];
+            int[] dims = new int[x.rank()];
+            dims[0] = x.dim(0);
+            dims[1] = x.dim(1);
+            System.arraycopy(out, 0, dims, 2, out.length);
+            return one(new ValueType(in.get(0).dtype(), Shape.of(dims)));
+        }
+
+        @Override
+        public NdArray[] compute(Node node, NdArray[] in) {
+            Shape xs = in[0].shapeObj();
+            int[][] geo = geometry(node, xs);
+            int[] k = geo[0], s = geo[1], p = geo[2], d = geo[3], out = geo[4];
+            int sp = k.length;
+            // treat every input as 3-D spatial (missing leading axes have size 1)
+            int[] id = new int[3], od = new int[3], kk = new int[3], ss = new int[3], pp = new int[3], dd = new int[3];
+            for (int i = 0; i < 3; i++) {
+                int j = i - (3 - sp);
+                id[i] = j < 0 ? 1 : xs.dim(2 + j);
+                od[i] = j < 0 ? 1 : out[j];
+                kk[i] = j < 0 ? 1 : k[j];
+                ss[i] = j < 0 ? 1 : s[j];
+                pp[i] = j < 0 ? 0 : p[j];
+                dd[i] = j < 0 ? 1 : d[j];
+            }
+            int planes = xs.dim(0) * xs.dim(1), inPlane = id[0] * id[1] * id[2], outPlane = od[0] * od[1] * od[2];
+            float[] x = in[0].data(), y = new float[planes * outPlane];
+            Parallel.forRange(planes, 4, (lo, hi) -> {
+                for (int pl = lo; pl < hi; pl++) {
+                    int xb = pl * inPlane, yb = pl * outPlane;
+                    for (int o0 = 0; o0 < od[0]; o0++)
+                        for (int o1 = 0; o1 < od[1]; o1++)
+                            for (int o2 = 0; o2 < od[2]; o2++) {
+                                float m = Float.NEGATIVE_INFINITY;
+                                boolean nan = false;
+                                for (int a = 0; a < kk[0]; a++) {
+                                    int i0 = o0 * ss[0] - pp[0] + a * dd[0];
+                                    if (i0 < 0 || i0 >= id[0]) continue;
+                                    for (int b = 0; b < kk[1]; b++) {
+                                        int i1 = o1 * ss[1] - pp[1] + b * dd[1];
+                                        if (i1 < 0 || i1 >= id[1]) continue;
+                                        for (int c = 0; c < kk[2]; c++) {
+                                            int i2 = o2 * ss[2] - pp[2] + c * dd[2];
+                                            if (i2 < 0 || i2 >= id[2]) continue;
+                                            float v = x[xb + (i0 * id[1] + i1) * id[2] + i2];
+                                            if (v != v) nan = true;
+                                            else if (v > m) m = v;
+                                        }
+                                    }
+                                }
+                                y[yb + (o0 * od[1] + o1) * od[2] + o2] = nan ? Float.NaN : m;
+                            }
+                }
+            });
+            int[] dims = new int[xs.rank()];
+            dims[0] = xs.dim(0);
+            dims[1] = xs.dim(1);
+            System.arraycopy(out, 0, dims, 2, sp);
+            return new NdArray[] {NdArray.of(dims, y)};
         }
     }
 }

@@ -8,12 +8,12 @@ import dev.formwork.ir.interp.Parallel;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reductions along axes: ReduceMean and Softmax. */
+/** Reductions along axes: ReduceMean, ReduceSum, ReduceMax and Softmax. */
 public final class ReduceOps {
     private ReduceOps() {}
 
     static List<OpDef> all() {
-        return List.of(new ReduceMean(), new Softmax());
+        return List.of(new ReduceMean(), new Reduce("ReduceSum", "sum over axes"), new Reduce("ReduceMax", "maximum over axes"), new Softmax());
     }
 
     static boolean[] axisMask(Node node, Shape x, long[] axes) {
@@ -23,9 +23,13 @@ public final class ReduceOps {
     }
 
     /** Mean over {@code axes}; keepdims 1 keeps them as size 1 (ONNX default). */
-    static final class ReduceMean extends OpDef {
+    static class ReduceMean extends OpDef {
         ReduceMean() {
-            super("ReduceMean", "mean over axes");
+            this("ReduceMean", "mean over axes");
+        }
+
+        ReduceMean(String name, String summary) {
+            super(name, summary);
             inputs(1);
             attr("axes", AttrType.INTS, null, "axes to reduce (negative counts from the end)");
             attr("keepdims", AttrType.INT, 1L, "1 keeps reduced axes as size 1");
@@ -54,7 +58,9 @@ public final class ReduceOps {
             for (int i = 0; i < rank; i++) outDims[i] = m[i] ? 1 : x.dim(i);
             int outSize = (int) NdArray.numel(outDims);
             int count = (int) (x.numel() / outSize);
+            boolean isMax = name().equals("ReduceMax");
             double[] acc = new double[outSize];
+            if (isMax) java.util.Arrays.fill(acc, Double.NEGATIVE_INFINITY);
             float[] a = in[0].data();
             int[] idx = new int[rank];
             int[] ostr = new int[rank];
@@ -66,16 +72,26 @@ public final class ReduceOps {
             for (int e = 0; e < a.length; e++) {
                 int o = 0;
                 for (int d = 0; d < rank; d++) o += idx[d] * ostr[d];
-                acc[o] += a[e];
+                if (!isMax) acc[o] += a[e];
+                else if (a[e] != a[e]) acc[o] = Double.NaN;
+                else if (a[e] > acc[o]) acc[o] = a[e]; // false once acc is NaN, so NaN sticks
                 for (int d = rank - 1; d >= 0; d--) {
                     if (++idx[d] < x.dim(d)) break;
                     idx[d] = 0;
                 }
             }
             float[] r = new float[outSize];
-            for (int i = 0; i < outSize; i++) r[i] = (float) (acc[i] / count);
+            double div = name().equals("ReduceMean") ? count : 1;
+            for (int i = 0; i < outSize; i++) r[i] = (float) (acc[i] / div);
             int[] shape = node.i("keepdims") != 0 ? outDims : infer(node, List.of(new ValueType(in[0].dtype(), x))).get(0).shape().toArray();
             return new NdArray[] {NdArray.of(shape, r)};
+        }
+    }
+
+    /** ReduceSum (float64 accumulation, like ReduceMean) and ReduceMax (NaN propagates): same axes and keepdims. */
+    static final class Reduce extends ReduceMean {
+        Reduce(String name, String summary) {
+            super(name, summary);
         }
     }
 

@@ -206,4 +206,17 @@ class ElementwiseOpsTest {
         var e = assertRejected("Gelu", Attributes.of("approximate", "fast"), f32(4));
         assertTrue(e.getMessage().contains("fast"), e.getMessage());
     }
+
+    @Test
+    void expIsEToTheX() {
+        NdArray y = run("Exp", NdArray.of(new int[] {3}, new float[] {0f, 1f, -2f}));
+        assertArrayEquals(new float[] {1f, (float) Math.E, (float) (1 / (Math.E * Math.E))}, y.data(), 1e-7f);
+    }
+
+    @Test
+    void hardSwishIsZeroBelowMinus3AndIdentityAbove3() {
+        NdArray y = run("HardSwish", NdArray.of(new int[] {5}, new float[] {-4f, -3f, 0f, 1.5f, 3.5f}));
+        // 1.5 * (1.5 / 6 + 0.5) = 1.125
+        assertArrayEquals(new float[] {-0f, -0f, 0f, 1.125f, 3.5f}, y.data(), 1e-7f);
+    }
 }

@@ -6,6 +6,7 @@ import static dev.formwork.ir.testutil.OpRunner.inferShape;
 import static dev.formwork.ir.testutil.OpRunner.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.formwork.ir.Attributes;
 import dev.formwork.ir.Shape;
@@ -158,5 +159,32 @@ class PoolOpsTest {
         float[] a = new float[n];
         java.util.Arrays.fill(a, v);
         return a;
+    }
+
+    @Test
+    void maxPoolSkipsPaddingAndHonoursDilationsAndStrides() {
+        // 4x4 ramp 1..16; kernel 2, dilation 2, stride 1, pad 1 at the start: by hand
+        Attributes a = Attributes.of("kernel", new int[] {2, 2}, "strides", new int[] {1, 1}, "pads", new int[] {1, 1, 0, 0},
+                "dilations", new int[] {2, 2});
+        NdArray y = run("MaxPool", a, ramp(4, 4));
+        assertArrayEquals(new int[] {1, 1, 3, 3}, y.shape());
+        // out (0,0): taps (-1,-1),(-1,1),(1,-1),(1,1) -> only (1,1) = 6 is inside
+        assertArrayEquals(new float[] {6, 7, 8, 10, 11, 12, 14, 15, 16}, y.data());
+    }
+
+    @Test
+    void maxPoolOneAndThreeSpatialAxes() {
+        NdArray x1 = NdArray.of(new int[] {1, 1, 5}, new float[] {3, -1, 2, 1, -5});
+        assertArrayEquals(new float[] {3, 2, 2}, run("MaxPool", Attributes.of("kernel", new int[] {3}, "strides", new int[] {1}), x1).data());
+        float[] v = new float[8];
+        for (int i = 0; i < 8; i++) v[i] = (i * 5) % 8; // 0 5 2 7 4 1 6 3
+        NdArray y = run("MaxPool", Attributes.of("kernel", new int[] {2, 2, 2}), NdArray.of(new int[] {1, 1, 2, 2, 2}, v));
+        assertArrayEquals(new int[] {1, 1, 1, 1, 1}, y.shape());
+        assertEquals(7f, y.data()[0]);
+        NdArray nan = NdArray.of(new int[] {1, 1, 2}, new float[] {1, Float.NaN});
+        assertTrue(Float.isNaN(run("MaxPool", Attributes.of("kernel", new int[] {2}), nan).data()[0]), "NaN propagates");
+        assertEquals(Shape.of(1, 2, 3, 3), inferShape("MaxPool", Attributes.of("kernel", new int[] {3, 3}, "strides", new int[] {2, 2},
+                "pads", new int[] {1, 1, 1, 1}), f32(1, 2, 6, 6)));
+        assertRejected("MaxPool", Attributes.of("kernel", new int[] {3, 3}), f32(1, 1, 2, 2));
     }
 }

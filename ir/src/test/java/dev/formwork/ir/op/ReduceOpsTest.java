@@ -122,4 +122,20 @@ class ReduceOpsTest {
         assertRejected("Softmax", Attributes.of("axis", 2), f32(2, 3));
         assertRejected("Softmax", Attributes.of("axis", -3), f32(2, 3));
     }
+
+    @Test
+    void reduceSumAndMaxOverAxes() {
+        NdArray x = NdArray.of(new int[] {2, 3}, new float[] {1, -2, 3, 4, 5, -6});
+        Attributes rows = Attributes.of("axes", new int[] {1}, "keepdims", 0);
+        assertArrayEquals(new float[] {2, 3}, run("ReduceSum", rows, x).data());
+        assertArrayEquals(new float[] {3, 5}, run("ReduceMax", rows, x).data());
+        NdArray all = run("ReduceMax", Attributes.of("axes", new int[] {0, 1}, "keepdims", 1), x);
+        assertArrayEquals(new int[] {1, 1}, all.shape());
+        assertEquals(5f, all.data()[0]);
+        NdArray cols = run("ReduceSum", Attributes.of("axes", new int[] {-2}, "keepdims", 1), x);
+        assertArrayEquals(new int[] {1, 3}, cols.shape());
+        assertArrayEquals(new float[] {5, 3, -3}, cols.data());
+        NdArray nan = NdArray.of(new int[] {3}, new float[] {1, Float.NaN, 2});
+        assertEquals(Float.NaN, run("ReduceMax", Attributes.of("axes", new int[] {0}, "keepdims", 0), nan).data()[0], "NaN propagates");
+    }
 }

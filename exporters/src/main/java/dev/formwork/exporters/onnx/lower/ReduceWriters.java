@@ -5,12 +5,14 @@ import dev.formwork.ir.Node;
 import java.util.List;
 import java.util.Map;
 
-/** ReduceMean and Softmax. */
+/** ReduceMean, ReduceSum, ReduceMax and Softmax. */
 final class ReduceWriters {
     private ReduceWriters() {}
 
     static void register(Map<String, OpWriter> t) {
         t.put("ReduceMean", ReduceWriters::reduceMean);
+        t.put("ReduceSum", (n, e) -> reduce(n, e, "ReduceSum", 13));
+        t.put("ReduceMax", (n, e) -> reduce(n, e, "ReduceMax", 18));
         t.put("Softmax", ReduceWriters::softmax);
     }
 
@@ -33,6 +35,16 @@ final class ReduceWriters {
             return e.out();
         }
         return e.tmp("ReduceMean", ins, attrs);
+    }
+
+    /** A reduction whose axes move from attribute to int64 input at {@code axesInputSince} (ReduceSum 13, ReduceMax 18). */
+    static void reduce(Node n, Emit e, String op, int axesInputSince) {
+        var keep = OnnxAttrs.i("keepdims", n.i("keepdims"));
+        if (e.opset() >= axesInputSince) {
+            e.result(op, List.of(e.in(0), e.int64s("axes", n.ints("axes"))), keep);
+        } else {
+            e.result(op, List.of(e.in(0)), OnnxAttrs.ints("axes", n.ints("axes")), keep);
+        }
     }
 
     /** Softmax-13 normalises along the single given axis, as the IR does. */
