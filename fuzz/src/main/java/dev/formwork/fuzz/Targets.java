@@ -7,6 +7,9 @@ import dev.formwork.fuzz.targets.NpyTarget;
 import dev.formwork.fuzz.targets.OnnxTarget;
 import dev.formwork.fuzz.targets.SafetensorsTarget;
 import dev.formwork.fuzz.targets.TfliteTarget;
+import dev.formwork.fuzz.targets.TorchLegacyTarget;
+import dev.formwork.fuzz.targets.TorchPickleTarget;
+import dev.formwork.fuzz.targets.TorchZipTarget;
 import java.util.List;
 
 /** Every reader the harness fuzzes, one line each. One instance each: a target keeps what its seeds() found. */
@@ -18,7 +21,10 @@ public final class Targets {
             new OnnxTarget(),
             new TfliteTarget(),
             new MlModelTarget(),
-            new MlPackageTarget());
+            new MlPackageTarget(),
+            new TorchZipTarget(),
+            new TorchPickleTarget(),
+            new TorchLegacyTarget());
 
     private Targets() {}
 

@@ -67,4 +67,19 @@ class CoverageGuidedFuzzTest {
     void mlmodel(byte[] input) throws IOException {
         contract("mlmodel", input);
     }
+
+    @FuzzTest(maxDuration = "2m")
+    void pth(byte[] input) throws IOException {
+        contract("pth", input);
+    }
+
+    @FuzzTest(maxDuration = "2m")
+    void pthPickle(byte[] input) throws IOException {
+        contract("pth-pickle", input);
+    }
+
+    @FuzzTest(maxDuration = "2m")
+    void pthLegacy(byte[] input) throws IOException {
+        contract("pth-legacy", input);
+    }
 }

@@ -251,6 +251,22 @@ public final class Pickled {
         return null;
     }
 
+    /**
+     * A value for a one-line message, without recursing or building long text: a str as
+     * {@link Unpickler#printable}, a scalar as its value (cut at 120 characters), a container
+     * as its type and size. A key or argument may be any value a pickle can build, deep or huge.
+     */
+    static String brief(Object v) {
+        if (v instanceof String s) return Unpickler.printable(s);
+        if (v == null || v instanceof Boolean || v instanceof Long || v instanceof Double) return v == null ? "None" : v.toString();
+        if (v instanceof java.math.BigInteger b) return Unpickler.printable(b.toString());
+        if (v instanceof List<?> l) return "list[" + l.size() + " items]";
+        if (v instanceof Tuple t) return "tuple[" + t.size() + " items]";
+        if (v instanceof PySet s) return typeName(s) + "[" + s.items().size() + " items]";
+        if (v instanceof Bytes b) return "bytes[" + b.value().length + "]";
+        return Unpickler.printable(typeName(v));
+    }
+
     /** A short Python-ish description of a value's type, for messages. */
     static String typeName(Object v) {
         if (v == null) return "None";

@@ -105,7 +105,7 @@ public final class TorchCheckpoint {
                     + ", expected a dict of tensors (a state_dict, or a dict with \"state_dict\" or \"model\")");
         }
         List<String> keys = new ArrayList<>();
-        for (Object k : d.map().keySet()) keys.add(String.valueOf(k));
+        for (Object k : d.map().keySet()) keys.add(k instanceof String str ? str : Pickled.brief(k));
         String wrapper = choose(where, d, weightsKey);
         Dict chosen = wrapper == null ? d : (Dict) d.map().get(wrapper);
         boolean ddp = !chosen.map().isEmpty() && chosen.map().keySet().stream().allMatch(k -> k instanceof String s && s.startsWith(DDP_PREFIX));
@@ -115,7 +115,7 @@ public final class TorchCheckpoint {
         refusePlaceholders(where, chosen, in);
         for (Map.Entry<Object, Object> e : chosen.map().entrySet()) {
             if (!(e.getKey() instanceof String key)) {
-                throw new FormworkException(where + ": state dict key " + Unpickler.printable(String.valueOf(e.getKey())) + in
+                throw new FormworkException(where + ": state dict key " + Pickled.brief(e.getKey()) + in
                         + " is a " + Pickled.typeName(e.getKey()) + ", expected str");
             }
             if (!(e.getValue() instanceof TensorRef t)) {
@@ -147,7 +147,7 @@ public final class TorchCheckpoint {
             PyObject p = Pickled.firstPlaceholder(e.getKey(), clean);
             if (p == null) p = Pickled.firstPlaceholder(e.getValue(), clean);
             if (p == null) continue;
-            String key = "key \"" + Unpickler.printable(String.valueOf(e.getKey())) + "\"" + in;
+            String key = "key \"" + Pickled.brief(e.getKey()) + "\"" + in;
             String how = e.getValue() == p ? " holds an object of it" : " is built from an object of it";
             throw new FormworkException(where + ": refusing pickle global " + p.type() + " inside the weights: " + key + how + "; only tensors are read there");
         }
@@ -203,7 +203,7 @@ public final class TorchCheckpoint {
                 ks.add("... " + (d.map().size() - 12) + " more");
                 break;
             }
-            ks.add(Unpickler.printable(String.valueOf(e.getKey())) + " (" + Pickled.typeName(e.getValue()) + ")");
+            ks.add(Pickled.brief(e.getKey()) + " (" + Pickled.typeName(e.getValue()) + ")");
         }
         return ks.isEmpty() ? "none" : String.join(", ", ks);
     }
@@ -216,7 +216,7 @@ public final class TorchCheckpoint {
                 ks.add("...");
                 break;
             }
-            ks.add(Unpickler.printable(String.valueOf(k)));
+            ks.add(Pickled.brief(k));
         }
         return " (top-level keys: " + String.join(", ", ks) + "; no \"state_dict\" or \"model\" dict to unwrap)";
     }

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,11 +50,18 @@ final class Unpickler {
     private static final int MAX_GLOBAL_NAME = 256;
     private static final int MAX_LONG_BYTES = 1024;
     /**
-     * Values one pickle may create (every push counts, so lists and dicts are bounded too). A
-     * training checkpoint of the largest variant with optimizer state needs about 10^5; the cap
-     * keeps a crafted file of tiny opcodes from filling the heap with boxes.
+     * Values one pickle may create (every push, MARK and new memo entry counts, so lists, dicts
+     * and the memo are bounded too). A training checkpoint of the largest variant with optimizer
+     * state needs about 10^5; the cap (2,097,152) keeps a crafted file of one-byte opcodes (a
+     * deflated run of MEMOIZE or EMPTY_DICT) from filling the heap: at most about 300 MB of boxes.
      */
-    static final int MAX_VALUES = 1 << 23;
+    static final int MAX_VALUES = 1 << 21;
+    /**
+     * How deeply values may nest. Torch's checkpoints nest under ten levels, and Python's own
+     * pickler cannot write much past a thousand (it recurses); the bound keeps every structure
+     * shallow enough that hashing or comparing it (a tuple used as a dict key) cannot exhaust the stack.
+     */
+    static final int MAX_DEPTH = 100;
 
     private final String where;
     private final String label;
@@ -62,6 +70,8 @@ final class Unpickler {
     private final ArrayList<Object> stack = new ArrayList<>();
     private final ArrayList<Integer> marks = new ArrayList<>();
     private final Map<Long, Object> memo = new HashMap<>();
+    /** Nesting depth of the containers deeper than one level, by identity (see {@link #holds}). */
+    private final Map<Object, Integer> depths = new IdentityHashMap<>();
     private final Map<String, StorageRef> storages = new LinkedHashMap<>();
     private int opStart;
     private int created;
@@ -118,11 +128,15 @@ final class Unpickler {
                     int v = u8();
                     if (v > 5) throw fail("pickle protocol " + v + " is newer than any known (<= 5)");
                 }
-                case 0x95 -> skip(8); // FRAME: a length hint only
+                case 0x95 -> { // FRAME: a length hint only, but one that must fit in what is left
+                    long n = need(8).getLong();
+                    if (n < 0 || n > in.remaining()) throw fail("FRAME of " + Long.toUnsignedString(n) + " bytes runs past the end (" + in.remaining() + " bytes left)");
+                }
                 case '}' -> push(new Dict("dict"));
                 case ']' -> push(new ArrayList<>());
                 case ')' -> push(new Tuple(List.of()));
                 case '(' -> {
+                    count();
                     marks.add(stack.size());
                     stack.add(MARK);
                 }
@@ -143,11 +157,14 @@ final class Unpickler {
                 case 'N' -> push(null);
                 case 0x88 -> push(Boolean.TRUE);
                 case 0x89 -> push(Boolean.FALSE);
-                case 't' -> push(new Tuple(popMark()));
-                case 0x85 -> push(new Tuple(popN(1)));
-                case 0x86 -> push(new Tuple(popN(2)));
-                case 0x87 -> push(new Tuple(popN(3)));
-                case 'l' -> push(new ArrayList<>(popMark()));
+                case 't' -> push(tuple(popMark()));
+                case 0x85 -> push(tuple(popN(1)));
+                case 0x86 -> push(tuple(popN(2)));
+                case 0x87 -> push(tuple(popN(3)));
+                case 'l' -> {
+                    List<Object> items = popMark();
+                    push(holds(new ArrayList<>(items), items));
+                }
                 case 'd' -> {
                     List<Object> kv = popMark();
                     Dict d = new Dict("dict");
@@ -176,11 +193,15 @@ final class Unpickler {
                     Object t = target();
                     if (!(t instanceof PySet s) || s.frozen()) throw fail("ADDITEMS on a " + Pickled.typeName(t));
                     s.items().addAll(items);
+                    holds(s, items);
                 }
-                case 0x91 -> push(new PySet(true, popMark()));
-                case 'q' -> memo.put((long) u8(), peek());
-                case 'r' -> memo.put(len32u(), peek());
-                case 0x94 -> memo.put((long) memo.size(), peek());
+                case 0x91 -> {
+                    List<Object> items = popMark();
+                    push(holds(new PySet(true, items), items));
+                }
+                case 'q' -> memoPut(u8());
+                case 'r' -> memoPut(len32u());
+                case 0x94 -> memoPut(memo.size());
                 case 'h' -> push(memoGet(u8()));
                 case 'j' -> push(memoGet(len32u()));
                 case 'c' -> push(global(line(), line()));
@@ -191,21 +212,23 @@ final class Unpickler {
                 }
                 case 'R' -> {
                     List<Object> fa = popRaw(2);
-                    push(reduce(fa.get(0), fa.get(1)));
+                    push(holds(reduce(fa.get(0), fa.get(1)), fa.subList(1, 2)));
                 }
                 case 0x81 -> {
                     List<Object> ca = popRaw(2);
-                    push(newObj(ca.get(0), ca.get(1)));
+                    push(holds(newObj(ca.get(0), ca.get(1)), ca.subList(1, 2)));
                 }
                 case 0x92 -> {
                     List<Object> cak = popRaw(3);
                     allData(cak.subList(1, 3));
                     if (!(cak.get(2) instanceof Dict kw) || !kw.map().isEmpty()) throw fail("NEWOBJ_EX with keyword arguments");
-                    push(newObj(cak.get(0), cak.get(1)));
+                    push(holds(newObj(cak.get(0), cak.get(1)), cak.subList(1, 2)));
                 }
                 case 'b' -> {
                     Object state = popN(1).get(0);
-                    build(target(), state);
+                    Object target = target();
+                    build(target, state);
+                    if (state != null) holds(target, List.of(state));
                 }
                 case 'Q' -> push(persistentLoad(popN(1).get(0)));
                 case '0' -> popRaw(1); // discarding a value uses nothing
@@ -353,7 +376,7 @@ final class Unpickler {
             limit = v.numel();
         }
         if (!(st instanceof StorageRef s)) throw fail(sig + ": first argument is a " + Pickled.typeName(a.get(0)) + ", not a storage");
-        if (!(a.get(1) instanceof Long off) || off < 0) throw fail(sig + ": bad offset " + a.get(1));
+        if (!(a.get(1) instanceof Long off) || off < 0) throw fail(sig + ": bad offset " + Pickled.brief(a.get(1)));
         long[] size = longs(a.get(2), sig + ": size");
         long[] stride = longs(a.get(3), sig + ": stride");
         if (size.length != stride.length) throw fail(sig + ": size " + Arrays.toString(size) + " and stride " + Arrays.toString(stride) + " differ in rank");
@@ -416,7 +439,7 @@ final class Unpickler {
             Object s = state instanceof Tuple t && t.size() == 2 ? t.get(0) : state;
             if (s == null) return;
             if (!(s instanceof Dict sd)) throw fail("BUILD on a dict with a " + Pickled.typeName(s) + " state");
-            for (Map.Entry<Object, Object> e : sd.map().entrySet()) d.attributes().put(String.valueOf(e.getKey()), e.getValue());
+            for (Map.Entry<Object, Object> e : sd.map().entrySet()) d.attributes().put(Pickled.brief(e.getKey()), e.getValue());
             return;
         }
         throw fail("BUILD on a " + Pickled.typeName(target) + " (only objects and dicts take state)");
@@ -425,14 +448,14 @@ final class Unpickler {
     private Object persistentLoad(Object pid) {
         int n = legacy ? 6 : 5;
         if (!(pid instanceof Tuple t) || t.size() != n || !"storage".equals(t.get(0))) {
-            throw fail("persistent id " + Pickled.typeName(pid) + " is not ('storage', type, key, location, numel" + (legacy ? ", view)" : ")"));
+            throw fail("persistent id " + Pickled.brief(pid) + " is not ('storage', type, key, location, numel" + (legacy ? ", view)" : ")"));
         }
         if (!(t.get(1) instanceof Global g) || g.kind() != PickleGlobal.STORAGE_TYPE) {
             throw fail("persistent id names storage type " + Pickled.typeName(t.get(1)) + ", not a torch.*Storage");
         }
         StorageType type = StorageType.byPythonName(g.qualifiedName().substring(g.qualifiedName().lastIndexOf('.') + 1));
         if (!(t.get(2) instanceof String key) || !(t.get(3) instanceof String loc) || !(t.get(4) instanceof Long numel) || numel < 0) {
-            throw fail("persistent id " + t.items() + " is not ('storage', type, str key, str location, int numel)");
+            throw fail("persistent id " + Pickled.brief(t) + " is not ('storage', type, str key, str location, int numel)");
         }
         StorageRef ref = new StorageRef(type, key, loc, numel);
         StorageRef prev = storages.putIfAbsent(key, ref);
@@ -445,7 +468,7 @@ final class Unpickler {
         // Pre-1.0 torch pickled storage views: (view_key, element offset, element count) of the root.
         if (!(t.get(5) instanceof Tuple v) || v.size() != 3 || !(v.get(0) instanceof String) || !(v.get(1) instanceof Long off)
                 || !(v.get(2) instanceof Long len) || off < 0 || len < 0 || off > numel - len) {
-            throw fail("storage view " + t.get(5) + " does not lie inside storage " + printable(key) + " of " + numel + " elements");
+            throw fail("storage view " + Pickled.brief(t.get(5)) + " does not lie inside storage " + printable(key) + " of " + numel + " elements");
         }
         return new StorageView(root, off, len);
     }
@@ -456,8 +479,43 @@ final class Unpickler {
     // ---- stack and memo ----
 
     private void push(Object v) {
-        if (++created > MAX_VALUES) throw fail("more than " + MAX_VALUES + " values in one pickle; not a checkpoint");
+        count();
         stack.add(v);
+    }
+
+    /** Every value, MARK and memo entry counts against {@link #MAX_VALUES}: each costs heap however small its opcode. */
+    private void count() {
+        if (++created > MAX_VALUES) throw fail("more than " + MAX_VALUES + " values in one pickle; not a checkpoint");
+    }
+
+    private Tuple tuple(List<Object> items) {
+        return holds(new Tuple(items), items);
+    }
+
+    /**
+     * Records that {@code parent} now holds {@code children} and checks the nesting bound. Depth
+     * is tracked as values are built and filled (a container one level, each holder one more),
+     * so a 100,000-deep nest is refused at level {@link #MAX_DEPTH}, before anything hashes it.
+     */
+    private <T> T holds(T parent, List<?> children) {
+        int d = depthOf(parent);
+        for (Object c : children) d = Math.max(d, depthOf(c) + 1);
+        if (d > MAX_DEPTH) throw fail("values nested more than " + MAX_DEPTH + " levels deep; not a checkpoint");
+        if (d > 1) depths.put(parent, d);
+        return parent;
+    }
+
+    private int depthOf(Object v) {
+        if (v == null) return 0;
+        Integer d = depths.get(v);
+        if (d != null) return d;
+        return v instanceof List || v instanceof Tuple || v instanceof Dict || v instanceof PySet || v instanceof PyObject ? 1 : 0;
+    }
+
+    private void memoPut(long index) {
+        Object v = peek();
+        if (!memo.containsKey(index)) count();
+        memo.put(index, v);
     }
 
     private Object peek() {
@@ -515,12 +573,14 @@ final class Unpickler {
         if (!(target instanceof Dict d)) throw fail("SETITEM(S) on a " + Pickled.typeName(target));
         if (kv.size() % 2 != 0) throw fail("SETITEMS with an odd number of values");
         for (int i = 0; i < kv.size(); i += 2) d.map().put(kv.get(i), kv.get(i + 1));
+        holds(d, kv);
     }
 
     @SuppressWarnings("unchecked")
     private void append(Object target, List<Object> items) {
         if (!(target instanceof List<?> l)) throw fail("APPEND(S) on a " + Pickled.typeName(target));
         ((List<Object>) l).addAll(items);
+        holds(l, items);
     }
 
     // ---- raw reads, all bounds-checked ----

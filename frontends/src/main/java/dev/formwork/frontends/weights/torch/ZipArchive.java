@@ -37,11 +37,20 @@ final class ZipArchive implements Closeable {
     private static final int CENTRAL = 0x02014b50, LOCAL = 0x04034b50;
     private static final long MAX_DIRECTORY = 256L << 20;
     private static final int STORED = 0, DEFLATED = 8;
+    /** Deflate's best ratio is about 1032:1 (258-byte matches in 1-bit codes); a size declared beyond it is a lie. */
+    static final long MAX_DEFLATE_RATIO = 1032;
+    /**
+     * Heap one archive may inflate into, all DEFLATED entries together. Torch stores its entries
+     * uncompressed (mapped, not inflated); only a hand-re-zipped file gets here, and the bound
+     * keeps a zip bomb's declared gigabytes from being allocated. 1 GiB holds L7's weights 3 times.
+     */
+    static final long MAX_INFLATED = 1L << 30;
 
     private final String where;
     private final FileChannel ch;
     private final long fileSize;
     private final Map<String, Entry> entries;
+    private long inflated;
 
     private ZipArchive(String where, FileChannel ch, long fileSize, Map<String, Entry> entries) {
         this.where = where;
@@ -104,7 +113,7 @@ final class ZipArchive implements Closeable {
                 throw new FormworkException(where + ": zip64 fields without a zip64 locator (corrupt zip)");
             }
             long z64 = read(ch, eocdPos - 20 + 8, 8).getLong(0);
-            if (z64 < 0 || z64 + 56 > eocdPos || read(ch, z64, 4).getInt(0) != ZIP64_EOCD) {
+            if (z64 < 0 || z64 > eocdPos - 56 || read(ch, z64, 4).getInt(0) != ZIP64_EOCD) {
                 throw new FormworkException(where + ": bad zip64 end-of-central-directory record");
             }
             ByteBuffer r = read(ch, z64, 56);
@@ -113,7 +122,7 @@ final class ZipArchive implements Closeable {
             dirOffset = r.getLong(48);
             dirEnd = z64;
         }
-        if (dirOffset < 0 || dirSize < 0 || dirOffset + dirSize > dirEnd) {
+        if (dirOffset < 0 || dirSize < 0 || dirOffset > dirEnd || dirSize > dirEnd - dirOffset) {
             throw new FormworkException(where + ": zip central directory [" + dirOffset + ", +" + dirSize + ") lies outside the file (truncated?)");
         }
         if (dirSize > MAX_DIRECTORY) throw new FormworkException(where + ": zip central directory of " + dirSize + " bytes is implausibly large");
@@ -148,7 +157,7 @@ final class ZipArchive implements Closeable {
             p += 46 + nameLen + extraLen + commentLen;
             checkName(where, name);
             Entry e = new Entry(name, method, flags, crc, csize, usize, local);
-            if (e.size() < 0 || e.compressedSize() < 0 || e.localOffset() < 0 || e.localOffset() + 30 > dirOffset) {
+            if (e.size() < 0 || e.compressedSize() < 0 || e.localOffset() < 0 || e.localOffset() > dirOffset - 30) {
                 throw new FormworkException(where + ": zip entry \"" + Unpickler.printable(name) + "\" has sizes or offset outside the file");
             }
             if (out.put(name, e) != null) throw new FormworkException(where + ": zip entry \"" + Unpickler.printable(name) + "\" appears twice");
@@ -183,7 +192,7 @@ final class ZipArchive implements Closeable {
             ByteBuffer h = read(ch, e.localOffset(), 30);
             if (h.getInt(0) != LOCAL) throw new FormworkException(where + ": zip entry \"" + Unpickler.printable(e.name()) + "\": bad local header");
             long off = e.localOffset() + 30 + (h.getShort(26) & 0xffff) + (h.getShort(28) & 0xffff);
-            if (off + e.compressedSize() > fileSize) {
+            if (e.compressedSize() > fileSize - off) {
                 throw new FormworkException(where + ": zip entry \"" + Unpickler.printable(e.name()) + "\" runs past the end of the file (truncated?)");
             }
             return off;
@@ -210,6 +219,15 @@ final class ZipArchive implements Closeable {
                 out = ch.map(FileChannel.MapMode.READ_ONLY, off, e.size());
             } else if (e.method() == DEFLATED) {
                 if (e.compressedSize() > Integer.MAX_VALUE) throw new FormworkException(at + "compressed data larger than 2 GB");
+                // Both checks before a byte is allocated: the declared size is what inflate() allocates.
+                if (e.size() > e.compressedSize() * MAX_DEFLATE_RATIO + 1024) {
+                    throw new FormworkException(at + "declares " + e.size() + " bytes from " + e.compressedSize() + " deflated bytes, more than deflate can encode (a zip bomb?)");
+                }
+                if (e.size() > MAX_INFLATED - inflated) {
+                    throw new FormworkException(at + "inflating it would take the archive's deflated entries past " + (MAX_INFLATED >> 20)
+                            + " MiB (a zip bomb?); torch.save stores entries uncompressed: re-save the checkpoint with torch.save");
+                }
+                inflated += e.size();
                 out = inflate(at, ch.map(FileChannel.MapMode.READ_ONLY, off, e.compressedSize()), (int) e.size());
             } else {
                 throw new FormworkException(at + "unsupported compression method " + e.method() + " (only stored and deflated)");
