@@ -81,8 +81,8 @@ public final class Main implements Runnable {
             return INTERNAL;
         });
         cl.setParameterExceptionHandler((ex, a) -> {
-            err.println("formwork: " + oneLine(ex.getMessage()));
-            err.println("Run 'formwork " + commandPath(ex.getCommandLine()) + "--help' for usage.");
+            // The hint shares the error's line: the error line is the last line on stderr.
+            err.println("formwork: " + oneLine(ex.getMessage()) + " (run 'formwork " + commandPath(ex.getCommandLine()) + "--help' for usage)");
             return BAD_INPUT;
         });
         return cl.execute(args);

@@ -27,6 +27,15 @@ class BadInputTest {
     }
 
     @Test
+    void aUsageErrorIsOneLineAndTheLastOneWithTheHelpHint() {
+        CliHarness.Outcome o = CliHarness.run("convert", tiny("config.json"), "--target", "onnx", "--out", dir.resolve("out").toString(), "--frobnicate");
+        assertBadInput(o, "--frobnicate");
+        String[] lines = o.err().strip().split("\\R");
+        assertEquals(1, lines.length, o.err());
+        assertTrue(lines[0].startsWith("formwork: ") && lines[0].contains("formwork convert --help"), lines[0]);
+    }
+
+    @Test
     void unknownModel() {
         assertBadInput(CliHarness.run("inspect", "efficientformer-l9"), "efficientformer-l9");
     }
