@@ -93,7 +93,11 @@ public final class OnnxImporter {
     /** Imports a read model into an IR graph named {@code graphName}. */
     public static Graph importGraph(Model model, ImportOptions options, String graphName) {
         OnnxImporter im = new OnnxImporter(model, options, graphName);
-        im.run();
+        try {
+            im.run();
+        } catch (FormworkException e) {
+            throw oneLine(e);
+        }
         return im.g;
     }
 
@@ -116,6 +120,8 @@ public final class OnnxImporter {
                 out.add(e.getMessage());
             }
         }
+        // each problem is printed as one line of inspect's listing
+        for (int i = 0; i < out.size(); i++) out.set(i, oneLine(new FormworkException(out.get(i))).getMessage());
         return out;
     }
 
@@ -156,6 +162,12 @@ public final class OnnxImporter {
             } catch (FormworkException e) {
                 String msg = e.getMessage();
                 throw new FormworkException(where() + ": " + nodeLabel(n) + ": " + msg.replaceFirst("^node \\S+ \\(\\w+\\): ", ""));
+            } catch (RuntimeException e) {
+                // A hostile file can give an op attributes or constants no exporter writes (an int
+                // attribute past 2^31, an axis far out of range, shapes that do not fit); whatever
+                // check of the op's own code that trips, the file is what is wrong.
+                throw new FormworkException(where() + ": " + nodeLabel(n) + ": attributes or inputs out of range ("
+                        + describe(e) + ")");
             }
         }
         for (ValueInfo out : model.graph().outputs()) {
@@ -167,6 +179,19 @@ public final class OnnxImporter {
             g.addOutput(v);
         }
         g.removeUnusedConstants();
+    }
+
+    /** The error with the control characters of names taken from the file (a newline in a node name) escaped. */
+    static FormworkException oneLine(FormworkException e) {
+        String m = e.getMessage();
+        if (m == null || m.chars().noneMatch(c -> c < 0x20 || c == 0x2028 || c == 0x2029)) return e;
+        return new FormworkException(FormworkException.shown(m, 4000));
+    }
+
+    /** An unexpected exception in words, on one line and without a raw class name. */
+    private static String describe(RuntimeException e) {
+        String m = e.getMessage();
+        return (m == null || m.isBlank() ? e.getClass().getSimpleName() : FormworkException.shown(m)).replace('\n', ' ');
     }
 
     String nodeLabel(Node n) {
