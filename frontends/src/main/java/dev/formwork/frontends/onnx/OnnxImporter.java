@@ -137,6 +137,8 @@ public final class OnnxImporter {
             throw new FormworkException(where() + ": default-domain opset " + (opset == 0 ? "missing" : String.valueOf(opset))
                     + "; supported: " + MIN_OPSET + ".." + MAX_OPSET);
         }
+        if (model.graph().outputs().isEmpty()) throw new FormworkException(where() + ": the graph has no outputs");
+        OnnxGraphRules.check(model);
         List<String> blocking = OnnxSupport.check(model);
         if (!blocking.isEmpty()) throw new FormworkException(blocking.get(0));
         g.metadata().put("source_format", "onnx");
@@ -219,8 +221,12 @@ public final class OnnxImporter {
         int[] d = new int[rank];
         for (int i = 0; i < rank; i++) {
             Object dim = in.dims().get(i);
+            if (dim instanceof Long l && l > Integer.MAX_VALUE) {
+                throw new FormworkException(where() + ": input " + FormworkException.shown(in.name()) + ": dim " + i + " is " + l
+                        + ", larger than 2^31 - 1");
+            }
             if (dim instanceof Long l && l > 0) {
-                d[i] = Math.toIntExact(l);
+                d[i] = (int) (long) l;
                 if (rank == 4 && i >= 2 && options.imageSize() != null && options.imageSize() != d[i]) {
                     throw new FormworkException(where() + ": input " + in.name() + ": dim " + i + " is fixed at " + d[i]
                             + " in the file; an image size of " + options.imageSize() + " needs a model exported with dynamic height and width");
@@ -236,6 +242,12 @@ public final class OnnxImporter {
                 String hint = i == 0 ? "--batch" : rank == 4 && i >= 2 ? "--image-size" : "a model with this dim fixed";
                 throw new FormworkException(where() + ": input " + in.name() + ": dim " + i + label + " is dynamic; bind it with " + hint);
             }
+        }
+        long numel = 1;
+        for (int x : d) numel *= x; // at most 2^31 per dim, so the product overflows only past 2^31 * rank
+        if (numel > Integer.MAX_VALUE || numel < 0) {
+            throw new FormworkException(where() + ": input " + FormworkException.shown(in.name()) + ": shape " + java.util.Arrays.toString(d)
+                    + " has more than 2^31 - 1 elements");
         }
         return Shape.of(d);
     }
