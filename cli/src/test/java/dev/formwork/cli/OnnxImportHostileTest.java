@@ -226,6 +226,13 @@ class OnnxImportHostileTest {
     }
 
     @Test
+    void aLengthNearTwoToThe31IsRefusedNotReadPastTheEnd() throws IOException {
+        // NodeProto.attribute of 2^31 - 1 bytes: protobuf adds the length to the position in an int, which wraps negative.
+        Reversed r = new Reversed().prepend(new byte[64]).prepend(cat(varint(5 << 3 | 2), varint(Integer.MAX_VALUE)));
+        importRefuses(modelWithNode("wrap.onnx", "Relu", r), "the length 2147483647 at byte");
+    }
+
+    @Test
     void subgraphsNestedAHundredThousandDeepAreAnErrorNotAStackOverflow() throws IOException {
         // If.then_branch = Graph{node: If{then_branch = Graph{node: If{...}}}}, 100,000 levels.
         Reversed r = new Reversed();
