@@ -4,6 +4,7 @@ import dev.formwork.fuzz.targets.ConfigTarget;
 import dev.formwork.fuzz.targets.MlModelTarget;
 import dev.formwork.fuzz.targets.MlPackageTarget;
 import dev.formwork.fuzz.targets.NpyTarget;
+import dev.formwork.fuzz.targets.OnnxImportTarget;
 import dev.formwork.fuzz.targets.OnnxTarget;
 import dev.formwork.fuzz.targets.SafetensorsTarget;
 import dev.formwork.fuzz.targets.TfliteTarget;
@@ -19,6 +20,7 @@ public final class Targets {
             new NpyTarget(),
             new ConfigTarget(),
             new OnnxTarget(),
+            new OnnxImportTarget(),
             new TfliteTarget(),
             new MlModelTarget(),
             new MlPackageTarget(),

@@ -59,6 +59,11 @@ class CoverageGuidedFuzzTest {
     }
 
     @FuzzTest(maxDuration = "2m")
+    void onnxImport(byte[] input) throws IOException {
+        contract("onnx-import", input);
+    }
+
+    @FuzzTest(maxDuration = "2m")
     void tflite(byte[] input) throws IOException {
         contract("tflite", input);
     }

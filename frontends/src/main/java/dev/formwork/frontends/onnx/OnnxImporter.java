@@ -93,7 +93,11 @@ public final class OnnxImporter {
     /** Imports a read model into an IR graph named {@code graphName}. */
     public static Graph importGraph(Model model, ImportOptions options, String graphName) {
         OnnxImporter im = new OnnxImporter(model, options, graphName);
-        im.run();
+        try {
+            im.run();
+        } catch (FormworkException e) {
+            throw oneLine(e);
+        }
         return im.g;
     }
 
@@ -116,6 +120,8 @@ public final class OnnxImporter {
                 out.add(e.getMessage());
             }
         }
+        // each problem is printed as one line of inspect's listing
+        for (int i = 0; i < out.size(); i++) out.set(i, oneLine(new FormworkException(out.get(i))).getMessage());
         return out;
     }
 
@@ -131,6 +137,8 @@ public final class OnnxImporter {
             throw new FormworkException(where() + ": default-domain opset " + (opset == 0 ? "missing" : String.valueOf(opset))
                     + "; supported: " + MIN_OPSET + ".." + MAX_OPSET);
         }
+        if (model.graph().outputs().isEmpty()) throw new FormworkException(where() + ": the graph has no outputs");
+        OnnxGraphRules.check(model);
         List<String> blocking = OnnxSupport.check(model);
         if (!blocking.isEmpty()) throw new FormworkException(blocking.get(0));
         g.metadata().put("source_format", "onnx");
@@ -156,6 +164,12 @@ public final class OnnxImporter {
             } catch (FormworkException e) {
                 String msg = e.getMessage();
                 throw new FormworkException(where() + ": " + nodeLabel(n) + ": " + msg.replaceFirst("^node \\S+ \\(\\w+\\): ", ""));
+            } catch (RuntimeException e) {
+                // A hostile file can give an op attributes or constants no exporter writes (an int
+                // attribute past 2^31, an axis far out of range, shapes that do not fit); whatever
+                // check of the op's own code that trips, the file is what is wrong.
+                throw new FormworkException(where() + ": " + nodeLabel(n) + ": attributes or inputs out of range ("
+                        + describe(e) + ")");
             }
         }
         for (ValueInfo out : model.graph().outputs()) {
@@ -167,6 +181,19 @@ public final class OnnxImporter {
             g.addOutput(v);
         }
         g.removeUnusedConstants();
+    }
+
+    /** The error with the control characters of names taken from the file (a newline in a node name) escaped. */
+    static FormworkException oneLine(FormworkException e) {
+        String m = e.getMessage();
+        if (m == null || m.chars().noneMatch(c -> c < 0x20 || c == 0x2028 || c == 0x2029)) return e;
+        return new FormworkException(FormworkException.shown(m, 4000));
+    }
+
+    /** An unexpected exception in words, on one line and without a raw class name. */
+    private static String describe(RuntimeException e) {
+        String m = e.getMessage();
+        return (m == null || m.isBlank() ? e.getClass().getSimpleName() : FormworkException.shown(m)).replace('\n', ' ');
     }
 
     String nodeLabel(Node n) {
@@ -194,8 +221,12 @@ public final class OnnxImporter {
         int[] d = new int[rank];
         for (int i = 0; i < rank; i++) {
             Object dim = in.dims().get(i);
+            if (dim instanceof Long l && l > Integer.MAX_VALUE) {
+                throw new FormworkException(where() + ": input " + FormworkException.shown(in.name()) + ": dim " + i + " is " + l
+                        + ", larger than 2^31 - 1");
+            }
             if (dim instanceof Long l && l > 0) {
-                d[i] = Math.toIntExact(l);
+                d[i] = (int) (long) l;
                 if (rank == 4 && i >= 2 && options.imageSize() != null && options.imageSize() != d[i]) {
                     throw new FormworkException(where() + ": input " + in.name() + ": dim " + i + " is fixed at " + d[i]
                             + " in the file; an image size of " + options.imageSize() + " needs a model exported with dynamic height and width");
@@ -211,6 +242,12 @@ public final class OnnxImporter {
                 String hint = i == 0 ? "--batch" : rank == 4 && i >= 2 ? "--image-size" : "a model with this dim fixed";
                 throw new FormworkException(where() + ": input " + in.name() + ": dim " + i + label + " is dynamic; bind it with " + hint);
             }
+        }
+        long numel = 1;
+        for (int x : d) numel *= x; // at most 2^31 per dim, so the product overflows only past 2^31 * rank
+        if (numel > Integer.MAX_VALUE || numel < 0) {
+            throw new FormworkException(where() + ": input " + FormworkException.shown(in.name()) + ": shape " + java.util.Arrays.toString(d)
+                    + " has more than 2^31 - 1 elements");
         }
         return Shape.of(d);
     }

@@ -10,6 +10,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.util.Arrays;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -135,7 +138,7 @@ final class OnnxTensors {
     }
 
     private static FormworkException bad(String where, TensorData t, String what) {
-        return new FormworkException(where + ": tensor " + t.name() + " " + what);
+        return new FormworkException(where + ": tensor " + shown(t.name()) + " " + what);
     }
 
     /**
@@ -145,23 +148,53 @@ final class OnnxTensors {
     private static ByteBuffer raw(TensorData t, Path modelDir, String where) {
         if (t.external().isEmpty()) return t.raw();
         String location = t.external().get("location");
-        if (location == null) throw bad(where, t, "has external data without a location");
-        Path dir = (modelDir == null ? Path.of(".") : modelDir).toAbsolutePath().normalize();
-        Path file = dir.resolve(location).normalize();
-        if (Path.of(location).isAbsolute() || !file.startsWith(dir)) {
-            throw bad(where, t, "has external data at " + location + ", outside the model's folder");
+        if (location == null || location.isEmpty()) throw bad(where, t, "has external data without a location");
+        Path file = contained(where, t, modelDir, location);
+        // Judged by stat, never by opening: a FIFO or device named by the file would block or never end.
+        if (Files.exists(file) && !Files.isRegularFile(file)) throw bad(where, t, "has external data at " + shown(location) + ", which is not a regular file");
+        long offset;
+        try {
+            offset = Long.parseLong(t.external().getOrDefault("offset", "0"));
+        } catch (NumberFormatException e) {
+            throw bad(where, t, "external data offset '" + shown(t.external().get("offset")) + "' is not an integer");
         }
-        long offset = Long.parseLong(t.external().getOrDefault("offset", "0"));
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long length = t.external().containsKey("length") ? Long.parseLong(t.external().get("length")) : ch.size() - offset;
             if (offset < 0 || length < 0 || offset + length > ch.size() || length > Integer.MAX_VALUE) {
-                throw bad(where, t, "external range " + offset + "+" + length + " is outside " + location + " (" + ch.size() + " bytes)");
+                throw bad(where, t, "external range " + offset + "+" + length + " is outside " + shown(location) + " (" + ch.size() + " bytes)");
             }
             return ch.map(FileChannel.MapMode.READ_ONLY, offset, length).order(ByteOrder.LITTLE_ENDIAN);
         } catch (java.nio.file.NoSuchFileException e) {
-            throw bad(where, t, "has external data file " + location + ", which does not exist");
+            throw bad(where, t, "has external data file " + shown(location) + ", which does not exist");
         } catch (IOException | NumberFormatException e) {
-            throw bad(where, t, "external data unreadable: " + e.getMessage());
+            throw bad(where, t, "external data unreadable: " + shown(String.valueOf(e.getMessage())));
         }
+    }
+
+    /**
+     * The external-data file inside the model's folder, judged by the location's text alone:
+     * absolute paths, drive letters, {@code ..} segments and NUL bytes are refused.
+     */
+    private static Path contained(String where, TensorData t, Path modelDir, String location) {
+        String l = location.replace('\\', '/');
+        if (l.indexOf('\0') >= 0) throw bad(where, t, "has external data at " + shown(location) + ", a path with a NUL byte");
+        if (l.startsWith("/") || (l.length() > 1 && l.charAt(1) == ':')) {
+            throw bad(where, t, "has external data at " + shown(location) + ", an absolute path; it must be inside the model's folder");
+        }
+        Path dir = (modelDir == null ? Path.of(".") : modelDir).toAbsolutePath().normalize();
+        Path file;
+        try {
+            file = dir.resolve(l).normalize();
+        } catch (InvalidPathException e) {
+            throw bad(where, t, "has external data at " + shown(location) + ", not a valid path");
+        }
+        if (Arrays.asList(l.split("/")).contains("..") || !file.startsWith(dir) || file.equals(dir)) {
+            throw bad(where, t, "has external data at " + shown(location) + ", outside the model's folder");
+        }
+        return file;
+    }
+
+    private static String shown(String s) {
+        return FormworkException.shown(s);
     }
 }

@@ -121,9 +121,27 @@ public final class OnnxWireReader {
         T read() throws IOException;
     }
 
+    /**
+     * The length prefix of a length-delimited field, checked against what is left of the
+     * enclosing message (or the file). protobuf's pushLimit adds the length to the position in
+     * an int: a length near 2^31 wraps to a negative limit that its direct-buffer decoder then
+     * reads past, off the end of the mapping.
+     */
+    private int length() throws IOException {
+        int at = in.getTotalBytesRead();
+        int len = in.readRawVarint32();
+        int left = in.getBytesUntilLimit();
+        if (left < 0) left = file.limit() - in.getTotalBytesRead();
+        if (len < 0 || len > left) {
+            throw new IOException("the length " + (len & 0xffffffffL) + " at byte " + at + " runs past the end of its message ("
+                    + left + " bytes left)");
+        }
+        return len;
+    }
+
     /** Reads one length-delimited sub-message with {@code body}. */
     private <T> T message(Body<T> body) throws IOException {
-        int limit = in.pushLimit(in.readRawVarint32());
+        int limit = in.pushLimit(length());
         T t = body.read();
         in.popLimit(limit);
         return t;
@@ -193,8 +211,8 @@ public final class OnnxWireReader {
                     graph = true;
                     in.skipField(tag);
                 }
-                case 7 -> floats.read(in, packed);
-                case 8 -> ints.read(in, packed);
+                case 7 -> floats.read(this, packed);
+                case 8 -> ints.read(this, packed);
                 case 9 -> strings.add(in.readString());
                 case 20 -> type = in.readInt32();
                 default -> in.skipField(tag);
@@ -210,7 +228,7 @@ public final class OnnxWireReader {
 
     /** A bytes field as a slice of the file (no copy). */
     private ByteBuffer bytes() throws IOException {
-        int len = in.readRawVarint32();
+        int len = length();
         int at = in.getTotalBytesRead();
         in.skipRawBytes(len);
         return file.duplicate().position(at).limit(at + len).slice().order(ByteOrder.LITTLE_ENDIAN);
@@ -232,16 +250,16 @@ public final class OnnxWireReader {
         for (int tag; (tag = in.readTag()) != 0; ) {
             boolean packed = WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED;
             switch (WireFormat.getTagFieldNumber(tag)) {
-                case 1 -> dims.read(in, packed);
+                case 1 -> dims.read(this, packed);
                 case 2 -> type = in.readInt32();
-                case 4 -> floats.read(in, packed);
-                case 5 -> int32.read(in, packed);
-                case 7 -> int64.read(in, packed);
+                case 4 -> floats.read(this, packed);
+                case 5 -> int32.read(this, packed);
+                case 7 -> int64.read(this, packed);
                 case 8 -> name = in.readString();
                 case 9 -> raw = bytes();
                 case 10 -> {
                     if (packed) {
-                        int limit = in.pushLimit(in.readRawVarint32());
+                        int limit = in.pushLimit(length());
                         while (in.getBytesUntilLimit() > 0) doubles.add(in.readDouble());
                         in.popLimit(limit);
                     } else {
@@ -337,12 +355,13 @@ public final class OnnxWireReader {
             a[size++] = v;
         }
 
-        void read(CodedInputStream in, boolean packed) throws IOException {
+        void read(OnnxWireReader r, boolean packed) throws IOException {
+            CodedInputStream in = r.in;
             if (!packed) {
                 add(in.readInt64());
                 return;
             }
-            int limit = in.pushLimit(in.readRawVarint32());
+            int limit = in.pushLimit(r.length());
             while (in.getBytesUntilLimit() > 0) add(in.readInt64());
             in.popLimit(limit);
         }
@@ -361,12 +380,13 @@ public final class OnnxWireReader {
             a[size++] = v;
         }
 
-        void read(CodedInputStream in, boolean packed) throws IOException {
+        void read(OnnxWireReader r, boolean packed) throws IOException {
+            CodedInputStream in = r.in;
             if (!packed) {
                 add(in.readFloat());
                 return;
             }
-            int limit = in.pushLimit(in.readRawVarint32());
+            int limit = in.pushLimit(r.length());
             while (in.getBytesUntilLimit() > 0) add(in.readFloat());
             in.popLimit(limit);
         }
