@@ -179,6 +179,9 @@ final class ParallelJobs {
             // Agents and debuggers of this JVM are not the workers' business.
             if (!a.startsWith("-agentlib") && !a.startsWith("-javaagent") && !a.startsWith("-Xrunjdwp")) cmd.add(a);
         }
+        // A worker starts from -cp, not -jar, so the Add-Opens of the cli jar's manifest (which the
+        // SavedModel runtime needs to load TensorFlow's natives from their own jars) is given here.
+        cmd.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.formwork.cli.Main", "release", "worker",
                 releaseFile.toString(), "--out", out.toString()));
         if (cacheDir != null) cmd.addAll(List.of("--cache", cacheDir.toString()));
