@@ -74,7 +74,8 @@ final class ReleaseBench {
             ProcessMeter.Run run = ProcessMeter.run(cmd, cfg.repo.toFile(), work.resolve(r[1] + ".out"), work.resolve(r[1] + ".err"));
             Map<String, Object> row = t.row();
             row.put("run", "`" + r[0] + "`");
-            row.put("command", String.join(" ", cmd));
+            // As run from the repository (the child's working directory): no paths of this machine in the report.
+            row.put("command", String.join(" ", cmd).replace(cmd.get(0), "java").replace(cfg.repo + java.io.File.separator, ""));
             if (run.exitCode() != 0) {
                 row.put("manifest", "failed: exit code " + run.exitCode());
                 s.note("`release " + r[0] + "` exited with " + run.exitCode() + "; see bench-out/release/" + r[1] + ".err");
