@@ -18,12 +18,9 @@ import dev.formwork.proto.onnx.OnnxProto.TypeProto;
 import dev.formwork.proto.onnx.OnnxProto.ValueInfoProto;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,10 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  * naming the problem, nothing in {@code --out}, and at most 512 MB allocated on the running thread.
  */
 class OnnxImportHostileTest {
-    private static final long ALLOCATION_BUDGET = 512L << 20;
-    private static final com.sun.management.ThreadMXBean THREADS =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-
     @TempDir
     Path dir;
 
@@ -45,25 +38,8 @@ class OnnxImportHostileTest {
         return Files.createDirectories(dir.resolve("out"));
     }
 
-    /** Runs the CLI and checks the contract; returns the error line. */
     private String refused(String mustMention, String... args) throws IOException {
-        Path out = out();
-        long a0 = THREADS.getThreadAllocatedBytes(Thread.currentThread().getId());
-        CliHarness.Outcome o = CliHarness.run(args);
-        long allocated = THREADS.getThreadAllocatedBytes(Thread.currentThread().getId()) - a0;
-        assertEquals(Main.BAD_INPUT, o.exit(), o.err());
-        String[] lines = o.err().strip().split("\n");
-        String last = lines[lines.length - 1];
-        assertTrue(last.startsWith("formwork: error: "), "the error line is last: " + o.err());
-        assertEquals(1, o.err().lines().filter(l -> l.startsWith("formwork: error")).count(), o.err());
-        assertTrue(last.contains(mustMention), "error line should name '" + mustMention + "': " + last);
-        assertFalse(o.err().contains("\tat "), "no stack trace: " + o.err());
-        assertFalse(o.err().matches("(?s).*java\\.[a-z.]+\\.[A-Z]\\w*(Exception|Error).*"), "no raw exception text: " + o.err());
-        try (Stream<Path> s = Files.list(out)) {
-            assertEquals(List.of(), s.toList(), "nothing written to the output folder");
-        }
-        assertTrue(allocated < ALLOCATION_BUDGET, "allocated " + allocated + " bytes");
-        return last;
+        return Refusals.refused(out(), mustMention, args);
     }
 
     /** convert and run --engine reference both refuse {@code model}, naming {@code mustMention}. */
