@@ -10,11 +10,8 @@ import dev.formwork.frontends.weights.torch.Pickled.StorageRef;
 import dev.formwork.frontends.weights.torch.Pickled.TensorRef;
 import dev.formwork.frontends.weights.torch.Pickled.Tuple;
 import dev.formwork.ir.FormworkException;
-import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,16 +36,15 @@ import java.util.Map;
  *
  * <p>Opcodes that exist only to run code (INST, OBJ, EXT1/2/4) and the text opcodes of protocol
  * 0/1 are not implemented and fail with the opcode and byte offset. Every length is checked
- * against the bytes left, so a hostile file can make us allocate at most about its own size; the
- * interpreter is a loop over an explicit stack, so no nesting in the file deepens Java's stack.
+ * against the bytes left ({@link PickleInput}), so a hostile file can make us allocate at most
+ * about its own size; the interpreter is a loop over an explicit stack, so no nesting in the
+ * file deepens Java's stack.
  * Persistent ids resolve to {@link StorageRef}s through {@code ('storage', type, key, location,
  * numel)} (zip format) or {@code ('storage', type, root_key, location, numel, view)} (legacy
  * format) only: the storage bytes themselves are read later, and only for the tensors used.
  */
 final class Unpickler {
     private static final Object MARK = new Object();
-    private static final int MAX_GLOBAL_NAME = 256;
-    private static final int MAX_LONG_BYTES = 1024;
     /**
      * Values one pickle may create (every push, MARK and new memo entry counts, so lists, dicts
      * and the memo are bounded too). A training checkpoint of the largest variant with optimizer
@@ -66,7 +62,7 @@ final class Unpickler {
     private final String where;
     private final String label;
     private final boolean legacy;
-    private final ByteBuffer in;
+    private final PickleInput in;
     private final ArrayList<Object> stack = new ArrayList<>();
     private final ArrayList<Integer> marks = new ArrayList<>();
     private final Map<Long, Object> memo = new HashMap<>();
@@ -80,8 +76,7 @@ final class Unpickler {
         this.where = where;
         this.label = label;
         this.legacy = legacy;
-        this.in = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        this.in.position(start);
+        this.in = new PickleInput(data, start, this::fail);
     }
 
     /** Unpickles a zip checkpoint's {@code data.pkl}; {@code where} (the checkpoint file) prefixes every message. */
@@ -122,14 +117,14 @@ final class Unpickler {
         while (true) {
             if (!in.hasRemaining()) throw fail("pickle ends without STOP (truncated data.pkl?)");
             opStart = in.position();
-            int op = in.get() & 0xff;
+            int op = in.get();
             switch (op) {
                 case 0x80 -> { // PROTO
-                    int v = u8();
+                    int v = in.u8();
                     if (v > 5) throw fail("pickle protocol " + v + " is newer than any known (<= 5)");
                 }
                 case 0x95 -> { // FRAME: a length hint only, but one that must fit in what is left
-                    long n = need(8).getLong();
+                    long n = in.need(8).getLong();
                     if (n < 0 || n > in.remaining()) throw fail("FRAME of " + Long.toUnsignedString(n) + " bytes runs past the end (" + in.remaining() + " bytes left)");
                 }
                 case '}' -> push(new Dict("dict"));
@@ -140,20 +135,20 @@ final class Unpickler {
                     marks.add(stack.size());
                     stack.add(MARK);
                 }
-                case 'X' -> push(utf8(len32()));
-                case 0x8c -> push(utf8(u8()));
-                case 0x8d -> push(utf8(len64()));
-                case 'T' -> push(latin1(len32()));
-                case 'U' -> push(latin1(u8()));
-                case 'B' -> push(new Bytes(bytes(len32())));
-                case 'C' -> push(new Bytes(bytes(u8())));
-                case 0x8e, 0x96 -> push(new Bytes(bytes(len64())));
-                case 'J' -> push((long) need(4).getInt());
-                case 'K' -> push((long) u8());
-                case 'M' -> push((long) (need(2).getShort() & 0xffff));
-                case 0x8a -> push(longN(u8()));
-                case 0x8b -> push(longN(len32()));
-                case 'G' -> push(need(8).order(ByteOrder.BIG_ENDIAN).getDouble());
+                case 'X' -> push(in.utf8(in.len32()));
+                case 0x8c -> push(in.utf8(in.u8()));
+                case 0x8d -> push(in.utf8(in.len64()));
+                case 'T' -> push(in.latin1(in.len32()));
+                case 'U' -> push(in.latin1(in.u8()));
+                case 'B' -> push(new Bytes(in.bytes(in.len32())));
+                case 'C' -> push(new Bytes(in.bytes(in.u8())));
+                case 0x8e, 0x96 -> push(new Bytes(in.bytes(in.len64())));
+                case 'J' -> push((long) in.need(4).getInt());
+                case 'K' -> push((long) in.u8());
+                case 'M' -> push((long) (in.need(2).getShort() & 0xffff));
+                case 0x8a -> push(in.longN(in.u8()));
+                case 0x8b -> push(in.longN(in.len32()));
+                case 'G' -> push(in.need(8).order(ByteOrder.BIG_ENDIAN).getDouble());
                 case 'N' -> push(null);
                 case 0x88 -> push(Boolean.TRUE);
                 case 0x89 -> push(Boolean.FALSE);
@@ -199,12 +194,12 @@ final class Unpickler {
                     List<Object> items = popMark();
                     push(holds(new PySet(true, items), items));
                 }
-                case 'q' -> memoPut(u8());
-                case 'r' -> memoPut(len32u());
+                case 'q' -> memoPut(in.u8());
+                case 'r' -> memoPut(in.len32u());
                 case 0x94 -> memoPut(memo.size());
-                case 'h' -> push(memoGet(u8()));
-                case 'j' -> push(memoGet(len32u()));
-                case 'c' -> push(global(line(), line()));
+                case 'h' -> push(memoGet(in.u8()));
+                case 'j' -> push(memoGet(in.len32u()));
+                case 'c' -> push(global(in.line(), in.line()));
                 case 0x93 -> {
                     List<Object> mn = popN(2);
                     if (!(mn.get(0) instanceof String m) || !(mn.get(1) instanceof String n)) throw fail("STACK_GLOBAL needs two strings");
@@ -581,82 +576,6 @@ final class Unpickler {
         if (!(target instanceof List<?> l)) throw fail("APPEND(S) on a " + Pickled.typeName(target));
         ((List<Object>) l).addAll(items);
         holds(l, items);
-    }
-
-    // ---- raw reads, all bounds-checked ----
-
-    private ByteBuffer need(int n) {
-        if (n < 0 || n > in.remaining()) throw fail("needs " + n + " bytes, " + in.remaining() + " left (truncated data.pkl?)");
-        ByteBuffer b = in.slice().limit(n).order(ByteOrder.LITTLE_ENDIAN);
-        in.position(in.position() + n);
-        return b;
-    }
-
-    private void skip(int n) {
-        need(n);
-    }
-
-    private int u8() {
-        return need(1).get() & 0xff;
-    }
-
-    private int len32() {
-        long n = len32u();
-        if (n > in.remaining()) throw fail("length " + n + " runs past the end (" + in.remaining() + " bytes left)");
-        return (int) n;
-    }
-
-    private long len32u() {
-        return need(4).getInt() & 0xffffffffL;
-    }
-
-    private int len64() {
-        long n = need(8).getLong();
-        if (n < 0 || n > in.remaining()) throw fail("length " + Long.toUnsignedString(n) + " runs past the end (" + in.remaining() + " bytes left)");
-        return (int) n;
-    }
-
-    private byte[] bytes(int n) {
-        byte[] b = new byte[n];
-        need(n).get(b);
-        return b;
-    }
-
-    private String utf8(int n) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(need(n)).toString();
-        } catch (CharacterCodingException e) {
-            throw fail("string is not valid UTF-8");
-        }
-    }
-
-    private String latin1(int n) {
-        return new String(bytes(n), StandardCharsets.ISO_8859_1);
-    }
-
-    /** LONG1/LONG4: little-endian two's complement of {@code n} bytes. */
-    private Object longN(int n) {
-        if (n > MAX_LONG_BYTES) throw fail("integer of " + n + " bytes");
-        byte[] le = bytes(n);
-        if (n == 0) return 0L;
-        byte[] be = new byte[n];
-        for (int i = 0; i < n; i++) be[i] = le[n - 1 - i];
-        BigInteger v = new BigInteger(be);
-        return v.bitLength() < 64 ? (Object) v.longValue() : v;
-    }
-
-    /** A newline-terminated GLOBAL operand. */
-    private String line() {
-        int start = in.position();
-        for (int i = start; i < in.limit() && i - start <= MAX_GLOBAL_NAME; i++) {
-            if (in.get(i) == '\n') {
-                String s = new String(bytes(i - start), StandardCharsets.UTF_8);
-                in.get();
-                return s;
-            }
-        }
-        throw fail("GLOBAL name is not newline-terminated within " + MAX_GLOBAL_NAME + " bytes");
     }
 
     /** Keeps a file-supplied name safe to put in a one-line message. */
