@@ -1,5 +1,6 @@
 package dev.formwork.exporters.savedmodel;
 
+import dev.formwork.exporters.BatchNormAffine;
 import dev.formwork.exporters.ExportOptions;
 import dev.formwork.ir.Node;
 import dev.formwork.ir.Shape;
@@ -10,11 +11,7 @@ import dev.formwork.ir.Value;
 final class NormWriters {
     private NormWriters() {}
 
-    /**
-     * BatchNorm left by the passes (V2's final norm) -> Mul by scale, AddV2 shift, per channel:
-     * scale = gamma / sqrt(var + eps), shift = beta - mean * scale, computed in double and shaped
-     * to broadcast over the layout's channel axis ([C] for NHWC and [B,C], [C,1,1] for NCHW).
-     */
+    /** BatchNorm left by the passes -> Mul by scale, AddV2 shift, per channel ({@link BatchNormAffine}). */
     static final class BatchNorm implements OpWriter {
         @Override
         public void check(Node n, ExportOptions options) {
@@ -24,22 +21,8 @@ final class NormWriters {
         @Override
         public void write(Node n, TfGraph g) {
             Value x = n.input(0);
-            int rank = x.shape().rank();
-            boolean nhwc = rank == 4 && "NHWC".equals(n.s("layout"));
-            int c = nhwc ? x.shape().dim(3) : x.shape().dim(1);
-            double eps = n.d("epsilon");
-            float[] scale = new float[c], shift = new float[c];
-            Tensor ga = n.input(1).constant(), b = n.input(2).constant(), m = n.input(3).constant(), v = n.input(4).constant();
-            for (int i = 0; i < c; i++) {
-                double s = ga.getFloat(i) / Math.sqrt(v.getFloat(i) + eps);
-                scale[i] = (float) s;
-                shift[i] = (float) (b.getFloat(i) - m.getFloat(i) * s);
-            }
-            int[] dims = new int[nhwc || rank <= 2 ? 1 : rank - 1];
-            java.util.Arrays.fill(dims, 1);
-            dims[0] = c;
-            Shape cs = Shape.of(dims);
-            String ts = g.constant(n.name() + "/scale", Tensor.ofFloats(cs, scale)), tb = g.constant(n.name() + "/shift", Tensor.ofFloats(cs, shift));
+            BatchNormAffine a = BatchNormAffine.of(n);
+            String ts = g.constant(n.name() + "/scale", a.scale()), tb = g.constant(n.name() + "/shift", a.shift());
             String scaled = ElementwiseWriters.binary(g, "Mul", n.name() + "/scaled", g.tensor(x), ts);
             g.emit(n, "AddV2", TfAttrs.floatT(), scaled, tb);
         }

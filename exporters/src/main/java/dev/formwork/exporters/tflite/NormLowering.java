@@ -1,5 +1,6 @@
 package dev.formwork.exporters.tflite;
 
+import dev.formwork.exporters.BatchNormAffine;
 import dev.formwork.exporters.ExportOptions;
 import dev.formwork.ir.Node;
 import dev.formwork.ir.Shape;
@@ -13,11 +14,7 @@ import org.tensorflow.lite.schema.ReducerOptions;
 final class NormLowering {
     private NormLowering() {}
 
-    /**
-     * BatchNorm left by the passes (V2's final norm) -> MUL by scale, ADD shift, per channel:
-     * scale = gamma / sqrt(var + eps), shift = beta - mean * scale, computed in double and shaped
-     * to broadcast over the layout's channel axis ([C] for NHWC and [B,C], [C,1,1] for NCHW).
-     */
+    /** BatchNorm left by the passes -> MUL by scale, ADD shift, per channel ({@link BatchNormAffine}). */
     static final class BatchNorm implements OpLowering {
         @Override
         public void check(Node n, ExportOptions options) {
@@ -27,22 +24,9 @@ final class NormLowering {
         @Override
         public void lower(Node n, LoweringContext cx) {
             Value x = n.input(0);
-            int rank = x.shape().rank();
-            boolean nhwc = rank == 4 && "NHWC".equals(n.s("layout"));
-            int c = nhwc ? x.shape().dim(3) : x.shape().dim(1);
-            double eps = n.d("epsilon");
-            float[] scale = new float[c], shift = new float[c];
-            Tensor g = n.input(1).constant(), b = n.input(2).constant(), m = n.input(3).constant(), v = n.input(4).constant();
-            for (int i = 0; i < c; i++) {
-                double s = g.getFloat(i) / Math.sqrt(v.getFloat(i) + eps);
-                scale[i] = (float) s;
-                shift[i] = (float) (b.getFloat(i) - m.getFloat(i) * s);
-            }
-            int[] dims = new int[nhwc || rank <= 2 ? 1 : rank - 1];
-            java.util.Arrays.fill(dims, 1);
-            dims[0] = c;
-            Shape cs = Shape.of(dims);
-            int ts = cx.constant(n.name() + "/scale", Tensor.ofFloats(cs, scale)), tb = cx.constant(n.name() + "/shift", Tensor.ofFloats(cs, shift));
+            BatchNormAffine a = BatchNormAffine.of(n);
+            Shape cs = a.shape();
+            int ts = cx.constant(n.name() + "/scale", a.scale()), tb = cx.constant(n.name() + "/shift", a.shift());
             int mid = cx.intermediate(n.name() + "/scaled", x.shape());
             ElementwiseLowering.binary(cx, "Mul", cx.tensor(x), ts, mid, x.shape(), cs);
             ElementwiseLowering.binary(cx, "Add", mid, tb, cx.tensor(n.output()), x.shape(), cs);
