@@ -27,6 +27,7 @@ public final class PassRegistry {
         r.register(new MergeParallelLayers());
         r.register(new LowerGelu());
         r.register(new FoldLayerScale());
+        r.register(new CarryMixerScale());
         r.register(new FoldAttentionScale());
         r.register(new EliminateNoops());
         r.register(new EliminateDeadCode());

@@ -47,6 +47,8 @@ public final class Pipelines {
                     "before fold-layer-scale: where a GELU must be decomposed, its two constant factors then fold into the layers around it"),
             new Entry("fold-layer-scale",
                     "after fold-conv-bn (the MLP branches end in the fc2 Conv only once norm2 is folded into it) and lower-gelu"),
+            new Entry("carry-mixer-scale",
+                    "after simplify-pool-mixer (it matches that form) and fold-layer-scale (each MLP branch then ends in its fc2 Conv, which takes the carried factor's inverse)"),
             new Entry("fold-attention-scale",
                     "after fold-conv-bn: V2's q branch is Conv+BN and the scale must land in the folded q conv"),
             new Entry("eliminate-noops",

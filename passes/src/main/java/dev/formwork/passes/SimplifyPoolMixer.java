@@ -21,12 +21,11 @@ import java.util.List;
  * pool divides by 4 or 6 (snap-research/EfficientFormer#23); fixing that needs a spatial
  * reciprocal-count map and more ops, not fewer. Scaling x before the pool (P(g*x) = g*P(x))
  * reshuffles the same four ops. Neither neighbour can take a factor: x also feeds the pool and the
- * residual, and the result feeds fc1 and the next residual. (Only a non-local rewrite would save
- * an op: carry the whole residual stream of a stage scaled by the products of (1-g) of the blocks
- * ahead, so that each mixer reads x*(1-g) for free and becomes P(x~)*(g/(1-g)) + x~, with every
- * fc1, fc2 and downsample weight of the stage rescaled to match. It divides by those products,
- * which trained gammas can drive towards 0, and rewrites a whole stage for one op per block;
- * this pass does not do it.)
+ * residual, and the result feeds fc1 and the next residual. (Only a non-local rewrite saves an
+ * op: carry the residual stream of a stage scaled by the products of (1-g) of the blocks ahead,
+ * so that each mixer becomes P(x~)*(g/(1-g)) + x~, with every fc1, fc2 and downsample weight of
+ * the stage rescaled to match. carry-mixer-scale does that, on this pass's output, where the
+ * factors are safe to divide by.)
  *
  * <p><b>Why this form, at equal op count:</b> it has one activation-by-activation op (the final
  * Add, shaped like every residual Add of the network) instead of two (Sub and Add); both
