@@ -169,8 +169,10 @@ public final class CarryMixerScale implements Pass {
             for (int i = 0; i < c; i++) gOverS[i] = b.g()[i] / b.s()[i];
             rw.setWeight(b.poolMul(), b.gammaSlot(), Weights.build(Shape.of(1, c, 1, 1), i -> gOverS[i]));
             rw.rebuild(b.mix(), "Add", List.of(b.poolMul().output(), b.input()), Attributes.EMPTY);
+            long bytes = b.fc1().input(1).constant().byteSize() + b.fc2().input(1).constant().byteSize();
             Folding.absorbInput(rw, b.fc1(), carry, null);
             Folding.foldOutput(rw, b.fc2(), inverse(carry), null);
+            rw.replacedWeights(bytes); // L7's MLP weights are most of the model: do not hold two copies
         }
         Value end = last(seg).out();
         List<Value.Use> others = new ArrayList<>();
