@@ -75,7 +75,11 @@ final class ReleaseBench {
             Map<String, Object> row = t.row();
             row.put("run", "`" + r[0] + "`");
             // As run from the repository (the child's working directory): no paths of this machine in the report.
-            row.put("command", String.join(" ", cmd).replace(cmd.get(0), "java").replace(cfg.repo + java.io.File.separator, ""));
+            // Paths relative to the repository, and a jar built elsewhere (FORMWORK_BUILD_ROOT) by its
+            // name only, so that the JSON holds no paths of the machine that ran it.
+            String jar = cfg.cliJar.toString(), shown = cfg.cliJar.startsWith(cfg.repo) ? cfg.repo.relativize(cfg.cliJar).toString()
+                    : "$FORMWORK_BUILD_ROOT/formwork-cli/" + cfg.cliJar.getFileName();
+            row.put("command", String.join(" ", cmd).replace(cmd.get(0), "java").replace(jar, shown).replace(cfg.repo + java.io.File.separator, ""));
             if (run.exitCode() != 0) {
                 row.put("manifest", "failed: exit code " + run.exitCode());
                 s.note("`release " + r[0] + "` exited with " + run.exitCode() + "; see bench-out/release/" + r[1] + ".err");
