@@ -132,7 +132,8 @@ public final class PoolOps {
 
     /**
      * Max pooling over the trailing 1 to 3 spatial axes with dilations; padded positions never
-     * win (they are skipped, not zeros), as in ONNX and PyTorch.
+     * win (they are skipped, not zeros), as in ONNX and PyTorch. A 4-D input may be laid out NHWC
+     * (the {@code layout} attribute, set by the layout pass for NHWC targets).
      */
     static final class MaxPool extends OpDef {
         MaxPool() {
@@ -142,6 +143,7 @@ public final class PoolOps {
             attr("strides", AttrType.INTS, new long[0], "stride per spatial axis (default 1)");
             attr("pads", AttrType.INTS, new long[0], "[begin per axis..., end per axis...] (default 0)");
             attr("dilations", AttrType.INTS, new long[0], "dilation per spatial axis (default 1)");
+            Layouts.declare(this);
         }
 
         private static int[] orOnes(Node node, String name, int n, int fill) {
@@ -172,18 +174,19 @@ public final class PoolOps {
 
         @Override
         public List<ValueType> infer(Node node, List<ValueType> in) {
-            Shape x = in.get(0).shape();
+            Shape x = Layouts.toNchw(node, in.get(0).shape());
             int[] out = geometry(node, x)[4];
             int[] dims = new int[x.rank()];
             dims[0] = x.dim(0);
             dims[1] = x.dim(1);
             System.arraycopy(out, 0, dims, 2, out.length);
-            return one(new ValueType(in.get(0).dtype(), Shape.of(dims)));
+            return one(new ValueType(in.get(0).dtype(), Layouts.fromNchw(node, Shape.of(dims))));
         }
 
         @Override
         public NdArray[] compute(Node node, NdArray[] in) {
-            Shape xs = in[0].shapeObj();
+            NdArray xin = Layouts.inNchw(node, in[0]);
+            Shape xs = xin.shapeObj();
             int[][] geo = geometry(node, xs);
             int[] k = geo[0], s = geo[1], p = geo[2], d = geo[3], out = geo[4];
             int sp = k.length;
@@ -199,7 +202,7 @@ public final class PoolOps {
                 dd[i] = j < 0 ? 1 : d[j];
             }
             int planes = xs.dim(0) * xs.dim(1), inPlane = id[0] * id[1] * id[2], outPlane = od[0] * od[1] * od[2];
-            float[] x = in[0].data(), y = new float[planes * outPlane];
+            float[] x = xin.data(), y = new float[planes * outPlane];
             Parallel.forRange(planes, 4, (lo, hi) -> {
                 for (int pl = lo; pl < hi; pl++) {
                     int xb = pl * inPlane, yb = pl * outPlane;
@@ -231,7 +234,7 @@ public final class PoolOps {
             dims[0] = xs.dim(0);
             dims[1] = xs.dim(1);
             System.arraycopy(out, 0, dims, 2, sp);
-            return new NdArray[] {NdArray.of(dims, y)};
+            return new NdArray[] {Layouts.outOfNchw(node, NdArray.of(dims, y))};
         }
     }
 }

@@ -187,4 +187,17 @@ class PoolOpsTest {
                 "pads", new int[] {1, 1, 1, 1}), f32(1, 2, 6, 6)));
         assertRejected("MaxPool", Attributes.of("kernel", new int[] {3, 3}), f32(1, 1, 2, 2));
     }
+
+    @Test
+    void maxPoolNhwcIsTheNchwResultPermuted() {
+        float[] v = new float[2 * 3 * 5 * 7];
+        for (int i = 0; i < v.length; i++) v[i] = (i * 37) % 101 - 50;
+        NdArray nchw = NdArray.of(new int[] {2, 3, 5, 7}, v);
+        Attributes a = Attributes.of("kernel", new int[] {3, 3}, "strides", new int[] {2, 2}, "pads", new int[] {1, 1, 1, 1});
+        NdArray want = ShapeOps.permute(run("MaxPool", a, nchw), new int[] {0, 2, 3, 1});
+        NdArray got = run("MaxPool", a.with("layout", "NHWC"), ShapeOps.permute(nchw, new int[] {0, 2, 3, 1}));
+        assertArrayEquals(want.shape(), got.shape());
+        assertArrayEquals(want.data(), got.data());
+        assertEquals(Shape.of(1, 3, 3, 2), inferShape("MaxPool", a.with("layout", "NHWC"), f32(1, 6, 6, 2)));
+    }
 }
