@@ -22,9 +22,9 @@ import java.util.Set;
  * data anyway, and which operand wins when an elementwise op's operands disagree).
  */
 final class ImageValues {
-    private static final Set<String> SPATIAL = Set.of("AveragePool", "Resize", "SpaceToDepth");
+    private static final Set<String> SPATIAL = Set.of("AveragePool", "MaxPool", "Resize", "SpaceToDepth");
     private static final Set<String> POSITIONWISE = Set.of("Add", "Sub", "Mul", "Div", "Pow", "Relu", "Gelu", "Erf",
-            "Tanh", "Sigmoid", "Sqrt", "Identity", "BatchNorm");
+            "Tanh", "Sigmoid", "Sqrt", "Exp", "HardSwish", "Identity", "BatchNorm");
 
     private final IdentityHashMap<Value, Boolean> images = new IdentityHashMap<>();
 

@@ -18,15 +18,16 @@ interface LayoutRule {
     /** The lowering table: op type -> rule. Ops not listed run in their logical layout. */
     static Map<String, LayoutRule> table() {
         Map<String, LayoutRule> m = new LinkedHashMap<>();
-        for (String op : List.of("Relu", "Gelu", "Erf", "Tanh", "Sigmoid", "Sqrt")) m.put(op, ElementwiseRules::unary);
+        for (String op : List.of("Relu", "Gelu", "Erf", "Tanh", "Sigmoid", "Sqrt", "Exp", "HardSwish")) m.put(op, ElementwiseRules::unary);
         m.put("Identity", ElementwiseRules::identity);
         for (String op : List.of("Add", "Sub", "Mul", "Div", "Pow")) m.put(op, ElementwiseRules::binary);
         m.put("Conv", SpatialRules::conv);
         for (String op : List.of("AveragePool", "Resize", "SpaceToDepth")) m.put(op, SpatialRules::nhwcOnly);
+        m.put("MaxPool", SpatialRules::maxPool);
         m.put("BatchNorm", SpatialRules::batchNorm);
         m.put("MatMul", MatMulRules::matMul);
         m.put("Linear", MatMulRules::linear);
-        m.put("ReduceMean", ReduceRules::reduceMean);
+        for (String op : List.of("ReduceMean", "ReduceSum", "ReduceMax")) m.put(op, ReduceRules::reduce);
         m.put("Softmax", ReduceRules::softmax);
         m.put("LayerNorm", ReduceRules::layerNorm);
         m.put("Reshape", ShapeRules::reshape);

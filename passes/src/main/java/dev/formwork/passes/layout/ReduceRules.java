@@ -9,8 +9,11 @@ import java.util.List;
 final class ReduceRules {
     private ReduceRules() {}
 
-    /** Works in any layout; without keepdims the output layout is the input's with the reduced axes dropped. */
-    static void reduceMean(Node n, LayoutContext cx) {
+    /**
+     * ReduceMean, ReduceSum, ReduceMax: work in any layout; without keepdims the output layout is
+     * the input's with the reduced axes dropped.
+     */
+    static void reduce(Node n, LayoutContext cx) {
         Value x = n.input(0);
         int rank = x.shape().rank();
         int[] p = cx.perm(x), inv = Perm.inverse(p);
@@ -32,7 +35,7 @@ final class ReduceRules {
             }
             outPerm = r.stream().mapToInt(Integer::intValue).toArray();
         }
-        Value y = cx.emit("ReduceMean", n.name(), n.attributes().with("axes", axes), cx.as(x, p, n.name()));
+        Value y = cx.emit(n.opType(), n.name(), n.attributes().with("axes", axes), cx.as(x, p, n.name()));
         cx.define(n.output(), y, outPerm);
     }
 

@@ -22,6 +22,15 @@ final class SpatialRules {
     }
 
     /**
+     * A 2-D MaxPool runs NHWC like AveragePool; a 1-D or 3-D one has no NHWC form and stays in its
+     * logical layout (the exporters then refuse it by name).
+     */
+    static void maxPool(Node n, LayoutContext cx) {
+        if (n.input(0).shape().rank() == 4) nhwcOnly(n, cx);
+        else LayoutRule.logical(n, cx);
+    }
+
+    /**
      * A 1x1 convolution is a channel mix that works in whatever layout its input already has: NHWC
      * maps stay a Conv; anything else (the V2 talking heads on heads-first scores) becomes a
      * matrix product over the channel axis in place, see {@link ChannelMix}. Every other Conv is

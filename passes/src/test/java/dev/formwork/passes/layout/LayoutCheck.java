@@ -15,7 +15,7 @@ import java.util.Set;
 
 /** The numeric certificate of a layout rewrite and structural checks shared by the tests. */
 final class LayoutCheck {
-    private static final Set<String> SPATIAL = Set.of("Conv", "AveragePool", "Resize", "SpaceToDepth");
+    private static final Set<String> SPATIAL = Set.of("Conv", "AveragePool", "MaxPool", "Resize", "SpaceToDepth");
 
     private LayoutCheck() {}
 

@@ -59,6 +59,30 @@ class LayoutRulesTest {
         check(m, pooled, 0);
     }
 
+    /**
+     * The ops ONNX import brings (MobileNetV3-style HardSwish and MaxPool, attention written with
+     * exp / sum / amax): unary ops keep the layout, MaxPool runs NHWC, and the reductions' axes,
+     * negative ones included, are renamed to NHWC positions, with and without keepdims.
+     */
+    @Test
+    void importedOpsKeepMapsNhwc() {
+        MiniNets m = image("imported");
+        Value hs = m.op("HardSwish", "hs", Attributes.EMPTY, c0(m));
+        Value mp = m.op("MaxPool", "mp", Attributes.of("kernel", new int[] {3, 3}, "strides", new int[] {2, 2}, "pads", new int[] {1, 1, 1, 1}), hs);
+        Value e = m.op("Exp", "exp", Attributes.EMPTY, mp);
+        Value sum = m.op("ReduceSum", "sum", Attributes.of("axes", new int[] {1}, "keepdims", 1), e);
+        Value att = m.op("Div", "div", Attributes.EMPTY, e, sum);
+        Value c1 = m.conv("c1", att, 4, 3, 1, 1, 1);
+        Value max = m.op("ReduceMax", "amax", Attributes.of("axes", new int[] {-1, -2}, "keepdims", 0), c1); // [2,4]
+        check(m, max, 0);
+        ToNhwcLayout.Result r = ToNhwcLayout.apply(m.g);
+        LayoutCheck.allSpatialNhwc(r.graph());
+        for (dev.formwork.ir.Node n : r.graph().nodes()) {
+            if (n.name().equals("sum")) assertArrayEquals(new long[] {3}, n.ints("axes"), "channel axis is last in NHWC");
+            if (n.name().equals("amax")) assertArrayEquals(new long[] {1, 2}, n.ints("axes"), "H and W are axes 1 and 2 in NHWC");
+        }
+    }
+
     @Test
     void reshapeThatSplitsChannelsFromRowsMovesData() {
         MiniNets m = image("reshape");
