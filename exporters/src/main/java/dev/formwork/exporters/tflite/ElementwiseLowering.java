@@ -20,8 +20,10 @@ final class ElementwiseLowering {
 
     static final Map<String, Integer> BINARY = Map.of("Add", BuiltinOperator.ADD, "Sub", BuiltinOperator.SUB,
             "Mul", BuiltinOperator.MUL, "Div", BuiltinOperator.DIV, "Pow", BuiltinOperator.POW);
+    /** HardSwish is ONNX's x * clamp(x/6 + 1/2, 0, 1), which is TFLite's x * relu6(x + 3) / 6. */
     static final Map<String, Integer> UNARY = Map.of("Relu", BuiltinOperator.RELU, "Tanh", BuiltinOperator.TANH,
-            "Sigmoid", BuiltinOperator.LOGISTIC, "Sqrt", BuiltinOperator.SQRT);
+            "Sigmoid", BuiltinOperator.LOGISTIC, "Sqrt", BuiltinOperator.SQRT, "Exp", BuiltinOperator.EXP,
+            "HardSwish", BuiltinOperator.HARD_SWISH);
 
     static final class Binary implements OpLowering {
         @Override

@@ -5,8 +5,9 @@ import dev.formwork.ir.Shape;
 import org.tensorflow.lite.schema.BuiltinOperator;
 import org.tensorflow.lite.schema.BuiltinOptions;
 import org.tensorflow.lite.schema.PadOptions;
+import org.tensorflow.lite.schema.PadV2Options;
 
-/** Shared bits of the spatial lowerings: the NHWC precondition and explicit padding. */
+/** Shared bits of the spatial lowerings: the NHWC precondition and explicit padding (zeros, or a given value). */
 final class Layout {
     private Layout() {}
 
@@ -26,6 +27,23 @@ final class Layout {
         cx.op(BuiltinOperator.PAD, 1, new int[] {in, paddings}, new int[] {t}, BuiltinOptions.PadOptions, b -> {
             PadOptions.startPadOptions(b);
             return PadOptions.endPadOptions(b);
+        });
+        return t;
+    }
+
+    /**
+     * PADV2 with {@code value} (max pooling pads with -inf so padding never wins): the same
+     * geometry as {@link #pad}; the scalar fill is a float constant like any other.
+     */
+    static int pad(LoweringContext cx, int in, int[] tlbr, float value, String name) {
+        Shape s = cx.shape(in);
+        int paddings = cx.int32(name + "/paddings", Shape.of(4, 2), 0, 0, tlbr[0], tlbr[2], tlbr[1], tlbr[3], 0, 0);
+        int fill = cx.constant(name + "/value", ElementwiseLowering.scalar(value));
+        Shape out = Shape.of(s.dim(0), s.dim(1) + tlbr[0] + tlbr[2], s.dim(2) + tlbr[1] + tlbr[3], s.dim(3));
+        int t = cx.intermediate(name, out);
+        cx.op(BuiltinOperator.PADV2, 1, new int[] {in, paddings, fill}, new int[] {t}, BuiltinOptions.PadV2Options, b -> {
+            PadV2Options.startPadV2Options(b);
+            return PadV2Options.endPadV2Options(b);
         });
         return t;
     }

@@ -13,7 +13,8 @@ final class Lowerings {
     private static Map<String, OpLowering> build() {
         Map<String, OpLowering> m = new LinkedHashMap<>();
         m.put("Conv", new ConvLowering());
-        m.put("AveragePool", new PoolLowering());
+        m.put("AveragePool", new PoolLowering.Average());
+        m.put("MaxPool", new PoolLowering.Max());
         m.put("Resize", new ResizeLowering());
         m.put("BatchNorm", new NormLowering.BatchNorm());
         m.put("LayerNorm", new NormLowering.LayerNorm());
@@ -24,7 +25,7 @@ final class Lowerings {
         m.put("Erf", new ElementwiseLowering.Erf());
         m.put("MatMul", new MatMulLowering.MatMul());
         m.put("Linear", new MatMulLowering.Linear());
-        m.put("ReduceMean", new ReduceLowering.Mean());
+        for (String op : ReduceLowering.REDUCE.keySet().stream().sorted().toList()) m.put(op, new ReduceLowering.Reduce());
         m.put("Softmax", new ReduceLowering.Softmax());
         m.put("Reshape", new ShapeLowering.Reshape());
         m.put("Flatten", new ShapeLowering.Reshape());

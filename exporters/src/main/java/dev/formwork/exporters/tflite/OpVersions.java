@@ -32,11 +32,14 @@ final class OpVersions {
         runtime(BuiltinOperator.DEPTHWISE_CONV_2D, 1, "1.5.0");
         runtime(BuiltinOperator.DEPTHWISE_CONV_2D, 2, "1.12.0");
         runtime(BuiltinOperator.AVERAGE_POOL_2D, 1, "1.5.0");
+        runtime(BuiltinOperator.MAX_POOL_2D, 1, "1.5.0");
         runtime(BuiltinOperator.FULLY_CONNECTED, 1, "1.5.0");
         runtime(BuiltinOperator.FULLY_CONNECTED, FC_KEEP_DIMS, "2.0.0");
         runtime(BuiltinOperator.BATCH_MATMUL, 1, "2.3.0");
         runtime(BuiltinOperator.SOFTMAX, 1, "1.5.0");
         runtime(BuiltinOperator.MEAN, 1, "1.6.0");
+        runtime(BuiltinOperator.SUM, 1, "1.10.0");
+        runtime(BuiltinOperator.REDUCE_MAX, 1, "1.11.0");
         runtime(BuiltinOperator.RESHAPE, 1, "1.5.0");
         runtime(BuiltinOperator.TRANSPOSE, 1, "1.6.0");
         runtime(BuiltinOperator.TRANSPOSE, 4, "2.3.0");
@@ -47,10 +50,13 @@ final class OpVersions {
         runtime(BuiltinOperator.TANH, 1, "1.14.0");
         runtime(BuiltinOperator.LOGISTIC, 1, "1.14.0");
         runtime(BuiltinOperator.SQRT, 1, "1.10.0");
+        runtime(BuiltinOperator.EXP, 1, "1.7.0");
+        runtime(BuiltinOperator.HARD_SWISH, 1, "1.15.0");
         runtime(BuiltinOperator.RSQRT, 1, "1.10.0");
         runtime(BuiltinOperator.SQUARED_DIFFERENCE, 1, "1.13.1");
         runtime(BuiltinOperator.PAD, 1, "1.5.0");
         runtime(BuiltinOperator.PAD, 4, "2.6.0");
+        runtime(BuiltinOperator.PADV2, 1, "1.9.0");
         runtime(BuiltinOperator.CONCATENATION, 1, "1.5.0");
         runtime(BuiltinOperator.SPLIT_V, 1, "1.13.1");
         runtime(BuiltinOperator.STRIDED_SLICE, 1, "1.6.0");

@@ -2,6 +2,7 @@ package dev.formwork.exporters.tflite;
 
 import dev.formwork.ir.Node;
 import dev.formwork.ir.Shape;
+import java.util.Map;
 import org.tensorflow.lite.schema.BuiltinOperator;
 import org.tensorflow.lite.schema.BuiltinOptions;
 import org.tensorflow.lite.schema.ReducerOptions;
@@ -11,8 +12,15 @@ import org.tensorflow.lite.schema.SoftmaxOptions;
 final class ReduceLowering {
     private ReduceLowering() {}
 
-    /** ReduceMean -> MEAN with int32 axes (the global pools: [1,2] on NHWC maps, [1] on tokens). */
-    static final class Mean implements OpLowering {
+    static final Map<String, Integer> REDUCE = Map.of("ReduceMean", BuiltinOperator.MEAN, "ReduceSum", BuiltinOperator.SUM,
+            "ReduceMax", BuiltinOperator.REDUCE_MAX);
+
+    /**
+     * ReduceMean -> MEAN, ReduceSum -> SUM, ReduceMax -> REDUCE_MAX: the axes (non-negative,
+     * sorted) as an int32 constant tensor, keepdims as keep_dims (the global pools: [1,2] on NHWC
+     * maps, [1] on tokens).
+     */
+    static final class Reduce implements OpLowering {
         @Override
         public void lower(Node n, LoweringContext cx) {
             Shape x = n.input(0).shape();
@@ -21,7 +29,7 @@ final class ReduceLowering {
             for (int i = 0; i < a.length; i++) axes[i] = x.axis((int) a[i]);
             java.util.Arrays.sort(axes);
             boolean keep = n.i("keepdims") != 0;
-            cx.op(BuiltinOperator.MEAN, 1, new int[] {cx.tensor(n.input(0)), cx.int32(n.name() + "/axes", axes)},
+            cx.op(REDUCE.get(n.opType()), 1, new int[] {cx.tensor(n.input(0)), cx.int32(n.name() + "/axes", axes)},
                     new int[] {cx.tensor(n.output())}, BuiltinOptions.ReducerOptions, b -> ReducerOptions.createReducerOptions(b, keep));
         }
     }

@@ -19,7 +19,8 @@
  *       as a matrix product of the [8,8] weight with a [B,8,N*N] view (BATCH_MATMUL with a
  *       broadcast constant LHS), so the softmax keeps its last axis and no transposes appear.
  *   <li><b>Padding.</b> SAME when TFLite's SAME equals the IR's pads (3x3 s1 p1 convs, the 3x3 s1
- *       p1 count_include_pad=False pool); explicit PAD + VALID otherwise (3x3 s2 p1 on even inputs).
+ *       p1 count_include_pad=False pool); explicit PAD + VALID otherwise (3x3 s2 p1 on even inputs);
+ *       MaxPool pads with -inf (PADV2), which never wins the max.
  *   <li><b>fp16</b>: float32 constants stored FLOAT16 behind DEQUANTIZE (version 3); compute and
  *       I/O stay float32.
  *   <li><b>Metadata</b>: min_runtime_version (from the op versions written) and TFLITE_METADATA
