@@ -5,7 +5,7 @@ import dev.formwork.ir.Node;
 import dev.formwork.ir.Shape;
 import dev.formwork.ir.Value;
 
-/** Convolutions and pooling on NHWC maps. */
+/** Convolutions and pooling (average, max) on NHWC maps. */
 final class ConvWriters {
     private ConvWriters() {}
 
@@ -88,6 +88,45 @@ final class ConvWriters {
             }
             g.emit(n, "AvgPool", TfAttrs.floatT().ints("ksize", 1, k[0], k[1], 1).ints("strides", 1, s[0], s[1], 1)
                     .s("padding", mode).s("data_format", "NHWC"), in);
+        }
+    }
+
+    /**
+     * MaxPool (2 spatial axes, NHWC) -> MaxPool. TensorFlow's SAME skips out-of-image positions as
+     * the IR does; other pads (MaxPool2d(3, 2, 1) on an even input, the importer's ceil_mode pads)
+     * are a PadV2 with -inf, which never wins a max, before a VALID pool. MaxPool has no dilation
+     * and pools exactly two axes (here), so dilated, 1-D and 3-D max pools are refused.
+     */
+    static final class MaxPool implements OpWriter {
+        @Override
+        public void check(Node n, ExportOptions options) {
+            int rank = n.input(0).shape().rank();
+            if (rank != 4) throw TfGraph.refuse(n, "input " + n.input(0).shape() + " has " + (rank - 2) + " spatial axes; only 2-D max pooling is written");
+            for (int d : orDefault(n, "dilations", 2, 1)) {
+                if (d != 1) throw TfGraph.refuse(n, "dilations " + java.util.Arrays.toString(n.intArray("dilations")) + "; TensorFlow's MaxPool has no dilation");
+            }
+        }
+
+        @Override
+        public void write(Node n, TfGraph g) {
+            check(n, null);
+            Padding.requireNhwc(n);
+            Shape x = n.input(0).shape(), y = n.output().shape();
+            int[] k = n.intArray("kernel"), s = orDefault(n, "strides", 2, 1), p = orDefault(n, "pads", 4, 0);
+            Padding pad = Padding.of(x.dim(1), x.dim(2), k[0], k[1], s[0], s[1], 1, 1, p, y.dim(1), y.dim(2));
+            String in = g.tensor(n.input(0));
+            if (pad.explicit() != null) in = Padding.pad(g, in, pad.explicit(), Float.NEGATIVE_INFINITY, n.name() + "/pad");
+            g.emit(n, "MaxPool", TfAttrs.floatT().ints("ksize", 1, k[0], k[1], 1).ints("strides", 1, s[0], s[1], 1)
+                    .s("padding", pad.mode()).s("data_format", "NHWC"), in);
+        }
+
+        /** The IR leaves strides, pads and dilations empty for ONNX's defaults. */
+        private static int[] orDefault(Node n, String name, int count, int fill) {
+            int[] v = n.intArray(name);
+            if (v.length > 0) return v;
+            v = new int[count];
+            java.util.Arrays.fill(v, fill);
+            return v;
         }
     }
 }

@@ -13,7 +13,8 @@ final class ElementwiseWriters {
     private ElementwiseWriters() {}
 
     static final Map<String, String> BINARY = Map.of("Add", "AddV2", "Sub", "Sub", "Mul", "Mul", "Div", "RealDiv", "Pow", "Pow");
-    static final Map<String, String> UNARY = Map.of("Relu", "Relu", "Tanh", "Tanh", "Sigmoid", "Sigmoid", "Sqrt", "Sqrt", "Erf", "Erf");
+    static final Map<String, String> UNARY = Map.of("Relu", "Relu", "Tanh", "Tanh", "Sigmoid", "Sigmoid", "Sqrt", "Sqrt", "Erf", "Erf",
+            "Exp", "Exp");
 
     static final class Binary implements OpWriter {
         @Override
@@ -26,6 +27,21 @@ final class ElementwiseWriters {
         @Override
         public void write(Node n, TfGraph g) {
             g.emit(n, UNARY.get(n.opType()), TfAttrs.floatT(), g.tensor(n.input(0)));
+        }
+    }
+
+    /**
+     * HardSwish (ONNX's x * clamp(x/6 + 1/2, 0, 1)) has no TensorFlow op: x * Relu6(x + 3) * (1/6),
+     * the same function (Relu6(x + 3) = 6 * clamp(x/6 + 1/2, 0, 1)).
+     */
+    static final class HardSwish implements OpWriter {
+        @Override
+        public void write(Node n, TfGraph g) {
+            String x = g.tensor(n.input(0));
+            String shifted = g.op("AddV2", n.name() + "/add3", TfAttrs.floatT(), x, g.scalar(n.name() + "/three", 3f));
+            String gate = g.op("Relu6", n.name() + "/relu6", TfAttrs.floatT(), shifted);
+            String scaled = g.op("Mul", n.name() + "/mul", TfAttrs.floatT(), x, gate);
+            g.emit(n, "Mul", TfAttrs.floatT(), scaled, g.scalar(n.name() + "/sixth", 1f / 6f));
         }
     }
 

@@ -46,4 +46,11 @@ record Padding(String mode, int[] explicit) {
         String paddings = g.int32(name + "/paddings", Shape.of(4, 2), 0, 0, tlbr[0], tlbr[2], tlbr[1], tlbr[3], 0, 0);
         return g.op("Pad", name, TfAttrs.floatT().type("Tpaddings", dev.formwork.proto.tensorflow.SavedModelProto.DataType.DT_INT32), in, paddings);
     }
+
+    /** PadV2 with {@code value} (max pooling pads with -inf so padding never wins), same geometry as {@link #pad}. */
+    static String pad(TfGraph g, String in, int[] tlbr, float value, String name) {
+        String paddings = g.int32(name + "/paddings", Shape.of(4, 2), 0, 0, tlbr[0], tlbr[2], tlbr[1], tlbr[3], 0, 0);
+        String fill = g.scalar(name + "/value", value);
+        return g.op("PadV2", name, TfAttrs.floatT().type("Tpaddings", dev.formwork.proto.tensorflow.SavedModelProto.DataType.DT_INT32), in, paddings, fill);
+    }
 }

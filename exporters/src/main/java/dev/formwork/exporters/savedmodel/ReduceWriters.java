@@ -4,17 +4,28 @@ import dev.formwork.exporters.ExportOptions;
 import dev.formwork.ir.Node;
 import dev.formwork.ir.Shape;
 import dev.formwork.proto.tensorflow.SavedModelProto.DataType;
+import java.util.Map;
 
 /** Reductions, softmax and resampling. */
 final class ReduceWriters {
     private ReduceWriters() {}
 
+    static final Map<String, String> REDUCE = Map.of("ReduceMean", "Mean", "ReduceSum", "Sum", "ReduceMax", "Max");
+
     static String mean(TfGraph g, String name, String in, String axes, boolean keep) {
-        return g.op("Mean", name, TfAttrs.floatT().type("Tidx", DataType.DT_INT32).b("keep_dims", keep), in, axes);
+        return reduce(g, "Mean", name, in, axes, keep);
     }
 
-    /** ReduceMean -> Mean with int32 axes (the global pools: [1,2] on NHWC maps, [1] on tokens). */
-    static final class Mean implements OpWriter {
+    private static String reduce(TfGraph g, String op, String name, String in, String axes, boolean keep) {
+        return g.op(op, name, TfAttrs.floatT().type("Tidx", DataType.DT_INT32).b("keep_dims", keep), in, axes);
+    }
+
+    /**
+     * ReduceMean -> Mean, ReduceSum -> Sum, ReduceMax -> Max: the axes (non-negative, sorted) as
+     * the int32 reduction_indices constant, keepdims as keep_dims (the global pools: [1,2] on NHWC
+     * maps, [1] on tokens).
+     */
+    static final class Reduce implements OpWriter {
         @Override
         public void write(Node n, TfGraph g) {
             Shape x = n.input(0).shape();
@@ -22,7 +33,7 @@ final class ReduceWriters {
             int[] axes = new int[a.length];
             for (int i = 0; i < a.length; i++) axes[i] = x.axis((int) a[i]);
             java.util.Arrays.sort(axes);
-            String m = mean(g, n.name(), g.tensor(n.input(0)), g.int32(n.name() + "/axes", axes), n.i("keepdims") != 0);
+            String m = reduce(g, REDUCE.get(n.opType()), n.name(), g.tensor(n.input(0)), g.int32(n.name() + "/axes", axes), n.i("keepdims") != 0);
             g.bind(n.output(), m);
         }
     }

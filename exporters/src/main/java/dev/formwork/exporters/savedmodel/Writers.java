@@ -14,15 +14,17 @@ final class Writers {
         Map<String, OpWriter> m = new LinkedHashMap<>();
         m.put("Conv", new ConvWriters.Conv());
         m.put("AveragePool", new ConvWriters.AvgPool());
+        m.put("MaxPool", new ConvWriters.MaxPool());
         m.put("Resize", new ReduceWriters.Resize());
         m.put("BatchNorm", new NormWriters.BatchNorm());
         m.put("LayerNorm", new NormWriters.LayerNorm());
         for (String op : ElementwiseWriters.BINARY.keySet().stream().sorted().toList()) m.put(op, new ElementwiseWriters.Binary());
         for (String op : ElementwiseWriters.UNARY.keySet().stream().sorted().toList()) m.put(op, new ElementwiseWriters.Unary());
+        m.put("HardSwish", new ElementwiseWriters.HardSwish());
         m.put("Identity", new ElementwiseWriters.Identity());
         m.put("MatMul", new MatMulWriters.MatMul());
         m.put("Linear", new MatMulWriters.Linear());
-        m.put("ReduceMean", new ReduceWriters.Mean());
+        for (String op : ReduceWriters.REDUCE.keySet().stream().sorted().toList()) m.put(op, new ReduceWriters.Reduce());
         m.put("Softmax", new ReduceWriters.Softmax());
         m.put("Reshape", new ShapeWriters.Reshape());
         m.put("Flatten", new ShapeWriters.Reshape());

@@ -28,7 +28,8 @@
  *       budget) plus, with {@code --tf-input nchw}, one after the input.
  *   <li><b>Padding.</b> SAME when TensorFlow's SAME equals the IR's pads; explicit Pad + VALID
  *       otherwise (3x3 s2 p1 on even inputs). AvgPool SAME excludes padding, as PyTorch's
- *       count_include_pad=False.
+ *       count_include_pad=False. MaxPool SAME skips padding too; its explicit pads are a PadV2
+ *       with -inf.
  *   <li><b>fp16</b>: float32 weights stored DT_HALF behind a Cast to DT_FLOAT (folded once at load
  *       by TensorFlow's constant folding); compute and I/O stay float32.
  * </ul>
