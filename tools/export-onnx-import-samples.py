@@ -8,6 +8,10 @@ tests read, each with a fixed input and PyTorch's own output for it:
   split_opset13.onnx       torch.split with uneven sizes: Split with the split *input* (opset 13);
                            torch.chunk, which torch 1.13 writes as two Slices
   slice_bounds.onnx        negative, clamped (end past the axis) and strided slices, opset 13
+  mobile_attention.onnx    the ops MobileNetV3-style models and hand-written attention bring:
+                           Conv-BN-Hardswish, MaxPool2d(3, 2, 1) on an even map, attention whose
+                           softmax is spelled out with amax, exp and sum(keepdim=True), mean and
+                           amax token pools, a 5-class head; 32x32, opset 17
 
 Run from the repository root with Debian's python3-torch (1.13):  tools/export-onnx-import-samples.py
 The outputs are deterministic (fixed seeds; the files are rewritten byte for byte).
@@ -72,12 +76,42 @@ class SliceNet(nn.Module):
         return y[:, :, :3, :2].sum() * 0 + torch.cat([y[:, :, :2, :2], z[:, -3:, :2, :2]], dim=1)
 
 
-def export(name, model, x, dynamic=None):
+class ExpAttention(nn.Module):
+    """Single-head attention with the softmax written out: x - amax, exp, divide by the sum."""
+
+    def __init__(self, dim):
+        super().__init__()
+        self.qkv = nn.Linear(dim, dim * 3)
+        self.proj = nn.Linear(dim, dim)
+        self.scale = dim ** -0.5
+
+    def forward(self, x):  # x: [B, N, C]
+        q, k, v = self.qkv(x).chunk(3, dim=-1)
+        a = (q @ k.transpose(-2, -1)) * self.scale
+        e = torch.exp(a - a.amax(dim=-1, keepdim=True))
+        return x + self.proj((e / e.sum(dim=-1, keepdim=True)) @ v)
+
+
+class MobileAttentionNet(nn.Module):
+    def __init__(self, classes=5):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 8, 3, 2, 1), nn.BatchNorm2d(8), nn.Hardswish())
+        self.pool = nn.MaxPool2d(3, 2, 1)
+        self.attn = ExpAttention(8)
+        self.head = nn.Linear(8, classes)
+
+    def forward(self, x):
+        x = self.pool(self.stem(x))          # [B, 8, 8, 8]
+        x = self.attn(x.flatten(2).transpose(1, 2))
+        return self.head(x.mean(1) + x.amax(1))
+
+
+def export(name, model, x, dynamic=None, opset=13):
     model.eval()
     with torch.no_grad():
         y = model(x)
     path = os.path.join(OUT, name + ".onnx")
-    torch.onnx.export(model, (x,), path, input_names=["input"], output_names=["logits"], opset_version=13,
+    torch.onnx.export(model, (x,), path, input_names=["input"], output_names=["logits"], opset_version=opset,
                       do_constant_folding=True, dynamic_axes=dynamic)
     np.save(os.path.join(OUT, name + ".input.npy"), x.numpy())
     np.save(os.path.join(OUT, name + ".expected.npy"), y.numpy())
@@ -96,6 +130,11 @@ def main():
            dynamic={"input": {0: "batch", 2: "height", 3: "width"}, "logits": {0: "batch"}})
     export("split_opset13", SplitNet(), torch.randn(2, 6, 4, 6))
     export("slice_bounds", SliceNet(), torch.randn(1, 5, 7, 8))
+    torch.manual_seed(1)
+    mobile = MobileAttentionNet()
+    mobile.stem[1].running_mean.uniform_(-0.5, 0.5)
+    mobile.stem[1].running_var.uniform_(0.5, 1.5)
+    export("mobile_attention", mobile, torch.randn(2, 3, 32, 32), opset=17)
 
 
 if __name__ == "__main__":
