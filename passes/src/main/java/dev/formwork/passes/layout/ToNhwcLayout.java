@@ -20,7 +20,7 @@ import java.util.Map;
  * each op in transposes.
  *
  * <p>How: nodes are visited in order and every value gets a physical layout (a permutation of
- * its logical axes). Ops that do not care (elementwise, Split, ReduceMean, Linear on the last
+ * its logical axes). Ops that do not care (elementwise, Split, the reductions, Linear on the last
  * axis, 1x1 convolutions) take their input's layout and have their axes renamed; Transposes
  * disappear into the layout; reshapes stay reshapes whenever the axes they touch are contiguous;
  * per-channel constants are re-laid ([1,C,1,1] -> [C]). Data moves only where an op needs an
