@@ -94,15 +94,18 @@ final class ConvWriters {
     /**
      * MaxPool (2 spatial axes, NHWC) -> MaxPool. TensorFlow's SAME skips out-of-image positions as
      * the IR does; other pads (MaxPool2d(3, 2, 1) on an even input, the importer's ceil_mode pads)
-     * are a PadV2 with -inf, which never wins a max, before a VALID pool. MaxPool has no dilation
-     * and pools exactly two axes (here), so dilated, 1-D and 3-D max pools are refused.
+     * are a PadV2 with -inf, which never wins a max, before a VALID pool. A 1-D pool arrives from
+     * the layout pass as a 2-D one over a 1-row image. MaxPool has no dilation and MaxPool3D is not
+     * written, so dilated and 3-D max pools are refused.
      */
     static final class MaxPool implements OpWriter {
         @Override
         public void check(Node n, ExportOptions options) {
             int rank = n.input(0).shape().rank();
-            if (rank != 4) throw TfGraph.refuse(n, "input " + n.input(0).shape() + " has " + (rank - 2) + " spatial axes; only 2-D max pooling is written");
-            for (int d : orDefault(n, "dilations", 2, 1)) {
+            if (rank != 4 && rank != 3) {
+                throw TfGraph.refuse(n, "input " + n.input(0).shape() + " has " + (rank - 2) + " spatial axes; only 1-D and 2-D max pooling is written");
+            }
+            for (int d : orDefault(n, "dilations", rank - 2, 1)) {
                 if (d != 1) throw TfGraph.refuse(n, "dilations " + java.util.Arrays.toString(n.intArray("dilations")) + "; TensorFlow's MaxPool has no dilation");
             }
         }

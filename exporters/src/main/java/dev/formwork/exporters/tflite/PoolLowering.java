@@ -67,17 +67,18 @@ final class PoolLowering {
      * MaxPool (2 spatial axes, NHWC) -> MAX_POOL_2D. TFLite's SAME skips out-of-image positions,
      * as the IR does, so PyTorch padding that SAME reproduces is SAME; other pads (MaxPool2d(3, 2,
      * 1) on an even input, the pads the importer adds for ceil_mode) are a PADV2 with -inf, which
-     * never wins a max, before a VALID pool. MAX_POOL_2D has no dilation and pools exactly two
-     * axes, so dilated, 1-D and 3-D max pools are refused.
+     * never wins a max, before a VALID pool. A 1-D pool arrives from the layout pass as a 2-D one
+     * over a 1-row image. MAX_POOL_2D has no dilation and there is no 3-D max pool, so dilated
+     * and 3-D max pools are refused.
      */
     static final class Max implements OpLowering {
         @Override
         public void check(Node n, ExportOptions options) {
             int rank = n.input(0).shape().rank();
-            if (rank != 4) {
-                throw LoweringContext.refuse(n, "input " + n.input(0).shape() + " has " + (rank - 2) + " spatial axes; MAX_POOL_2D pools exactly 2");
+            if (rank != 4 && rank != 3) {
+                throw LoweringContext.refuse(n, "input " + n.input(0).shape() + " has " + (rank - 2) + " spatial axes; MAX_POOL_2D pools 1 or 2");
             }
-            for (int d : orDefault(n, "dilations", 2, 1)) {
+            for (int d : orDefault(n, "dilations", rank - 2, 1)) {
                 if (d != 1) {
                     throw LoweringContext.refuse(n, "dilations " + java.util.Arrays.toString(n.intArray("dilations")) + "; MAX_POOL_2D has no dilation");
                 }

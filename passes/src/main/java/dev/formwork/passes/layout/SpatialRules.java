@@ -1,6 +1,8 @@
 package dev.formwork.passes.layout;
 
+import dev.formwork.ir.Attributes;
 import dev.formwork.ir.Node;
+import dev.formwork.ir.Shape;
 import dev.formwork.ir.Value;
 import java.util.Arrays;
 
@@ -22,12 +24,33 @@ final class SpatialRules {
     }
 
     /**
-     * A 2-D MaxPool runs NHWC like AveragePool; a 1-D or 3-D one has no NHWC form and stays in its
-     * logical layout (the exporters then refuse it by name).
+     * A 2-D MaxPool runs NHWC like AveragePool. A 1-D one over [N,C,L] is the 2-D pool of
+     * [N,C,1,L] with a 1-row window (the padding is on L only, so the extra row adds nothing): its
+     * input is asked for channels-last [N,L,C] (free when it already is), viewed as NHWC
+     * [N,1,L,C] by a reshape, pooled, and viewed back, so the output stays channels-last. A 3-D
+     * one has no NHWC form and stays in its logical layout (the exporters then refuse it by name).
      */
     static void maxPool(Node n, LayoutContext cx) {
-        if (n.input(0).shape().rank() == 4) nhwcOnly(n, cx);
+        int rank = n.input(0).shape().rank();
+        if (rank == 4) nhwcOnly(n, cx);
+        else if (rank == 3) maxPool1d(n, cx);
         else LayoutRule.logical(n, cx);
+    }
+
+    private static final int[] CHANNELS_LAST = {0, 2, 1};
+
+    private static void maxPool1d(Node n, LayoutContext cx) {
+        Shape x = n.input(0).shape(), y = n.output().shape();
+        Value nlc = cx.as(n.input(0), CHANNELS_LAST, n.name());
+        Value rows = cx.emit("Reshape", n.name() + "/as2d", Attributes.of("shape", new int[] {x.dim(0), 1, x.dim(2), x.dim(1)}), nlc);
+        Attributes a = Attributes.of("kernel", new int[] {1, (int) n.ints("kernel")[0]}, LAYOUT, "NHWC");
+        long[] s = n.ints("strides"), p = n.ints("pads"), d = n.ints("dilations");
+        if (s.length > 0) a = a.with("strides", new int[] {1, (int) s[0]});
+        if (p.length > 0) a = a.with("pads", new int[] {0, (int) p[0], 0, (int) p[1]});
+        if (d.length > 0) a = a.with("dilations", new int[] {1, (int) d[0]});
+        Value pooled = cx.emit("MaxPool", n.name() + "/pool2d", a, rows);
+        Value back = cx.emit("Reshape", n.name(), Attributes.of("shape", new int[] {y.dim(0), y.dim(2), y.dim(1)}), pooled);
+        cx.define(n.output(), back, CHANNELS_LAST);
     }
 
     /**

@@ -83,6 +83,24 @@ class LayoutRulesTest {
         }
     }
 
+    /** A 1-D max pool over tokens already channels-last is a reshape, a 1-row NHWC pool and a reshape: no transposes. */
+    @Test
+    void maxPool1dIsAOneRowPool() {
+        MiniNets m = image("maxpool1d");
+        Value tokens = m.reshape("flat", c0(m), 2, 4, 36); // [B,C,L]: channels-last in NHWC
+        Value mp = m.op("MaxPool", "mp", Attributes.of("kernel", new int[] {3}, "strides", new int[] {2}, "pads", new int[] {1, 1}), tokens);
+        Value mean = m.op("ReduceMean", "mean", Attributes.of("axes", new int[] {1}, "keepdims", 0), mp);
+        check(m, mean, 0);
+        ToNhwcLayout.Result r = ToNhwcLayout.apply(m.g);
+        for (dev.formwork.ir.Node n : r.graph().nodes()) {
+            if (n.is("MaxPool")) {
+                assertEquals("NHWC", n.s("layout"));
+                assertArrayEquals(new long[] {1, 3}, n.ints("kernel"));
+                assertArrayEquals(new long[] {0, 1, 0, 1}, n.ints("pads"));
+            }
+        }
+    }
+
     @Test
     void reshapeThatSplitsChannelsFromRowsMovesData() {
         MiniNets m = image("reshape");

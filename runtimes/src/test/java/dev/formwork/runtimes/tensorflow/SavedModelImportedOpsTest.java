@@ -67,6 +67,21 @@ class SavedModelImportedOpsTest {
         FormworkException e = assertThrows(FormworkException.class, () -> new SavedModelExporter().check(g, new ExportOptions()));
         assertTrue(e.getMessage().startsWith("node maxpool") && e.getMessage().contains("dilation"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("maxpool_dilated.savedmodel")));
+        Tiny t3 = new Tiny("maxpool_3d");
+        Graph g3 = t3.out(t3.op("MaxPool", Attributes.of("kernel", new int[] {2, 2, 2}), t3.in(1, 2, 4, 4, 4)));
+        FormworkException three = assertThrows(FormworkException.class, () -> new SavedModelExporter().check(g3, new ExportOptions()));
+        assertTrue(three.getMessage().contains("3 spatial axes"), three.getMessage());
+    }
+
+    /** 1-D max pooling (over [N,C,L]) is a 2-D pool of one row; the window, stride and pads are L's. */
+    @ParameterizedTest(name = "k {0} s {1} pads {2},{3} length {4}")
+    @CsvSource({"3, 2, 1, 1, 10", "2, 2, 0, 1, 9"})
+    void maxPool1d(int k, int s, int before, int after, int length) {
+        Tiny t = new Tiny("maxpool1d_" + k + s + before + after + length);
+        Value x = t.op("Sub", t.in(2, 4, length), t.g.addConstant("shift", Tensor.ofFloats(Shape.of(1), 3f)));
+        Value y = t.op("MaxPool", Attributes.of("kernel", new int[] {k}, "strides", new int[] {s}, "pads", new int[] {before, after}), x);
+        assertTrue(SavedModelHarness.check(t.out(y), dir) < 1e-5);
+        assertEquals(1, ops(t.g.name()).get("MaxPool"));
     }
 
     @ParameterizedTest(name = "{0} on {1}")

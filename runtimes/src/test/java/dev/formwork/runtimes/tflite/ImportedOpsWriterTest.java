@@ -84,10 +84,22 @@ class ImportedOpsWriterTest {
         assertTrue(e.getMessage().contains("dilation"), e.getMessage());
         assertTrue(!Files.exists(dir.resolve("bad.tflite")), "nothing written");
 
-        TinyGraph t1 = new TinyGraph("maxpool_1d");
-        Graph g1 = t1.out(t1.op("MaxPool", Attributes.of("kernel", new int[] {3}), t1.in(2, 4, 9)));
-        FormworkException one = assertThrows(FormworkException.class, () -> new TfliteExporter().check(g1, new ExportOptions()));
-        assertTrue(one.getMessage().contains("maxpool") && one.getMessage().contains("1 spatial axes"), one.getMessage());
+        TinyGraph t3 = new TinyGraph("maxpool_3d");
+        Graph g3 = t3.out(t3.op("MaxPool", Attributes.of("kernel", new int[] {2, 2, 2}), t3.in(1, 2, 4, 4, 4)));
+        FormworkException three = assertThrows(FormworkException.class, () -> new TfliteExporter().check(g3, new ExportOptions()));
+        assertTrue(three.getMessage().contains("maxpool") && three.getMessage().contains("3 spatial axes"), three.getMessage());
+    }
+
+    /** 1-D max pooling (over [N,C,L]) is a 2-D pool of one row; the window, stride and pads are L's. */
+    @ParameterizedTest(name = "k {0} s {1} pads {2},{3} length {4}")
+    @CsvSource({"3, 1, 0, 0, 9", "3, 2, 1, 1, 10", "2, 2, 0, 1, 9"})
+    void maxPool1d(int k, int s, int before, int after, int length) {
+        TinyGraph t = new TinyGraph("maxpool1d_" + k + s + before + after + length);
+        Value x = t.op("Sub", t.in(2, 4, length), t.g.addConstant("shift", Tensor.ofFloats(Shape.of(1), 3f)));
+        Value y = t.op("MaxPool", Attributes.of("kernel", new int[] {k}, "strides", new int[] {s}, "pads", new int[] {before, after}), x);
+        Graph g = t.out(y);
+        assertTrue(TfliteHarness.check(g, dir) < 1e-5);
+        assertEquals(1, ops(g, g.name()).get("MAX_POOL_2D"));
     }
 
     @ParameterizedTest(name = "{0} on {1}")
