@@ -52,6 +52,16 @@ class OnnxImportCommandsTest {
         return p;
     }
 
+    /** A model whose output is a feature map: the NHWC artifacts' 4-D outputs are compared in NCHW. */
+    @Test
+    void verifyComparesFourDimensionalOutputsOfNhwcArtifacts() throws Exception {
+        Path model = TestData.root().resolve("onnx-node-full/test_averagepool_2d_default/model.onnx");
+        Path out = dir.resolve("out");
+        CliHarness.Outcome o = CliHarness.run("convert", model.toString(), "--target", "tflite,savedmodel,onnx", "--verify", "--out", out.toString());
+        assertEquals(Main.OK, o.exit(), o.err());
+        assertEquals(3, o.out().lines().filter(l -> l.startsWith("verify ") && l.contains(" PASS ")).count(), o.out());
+    }
+
     @Test
     void runWithTheReferenceEngineImportsTheFile() throws Exception {
         Path ref = dir.resolve("ref.npy"), ort = dir.resolve("ort.npy");

@@ -48,6 +48,13 @@ public final class Verification {
                 in = nhwc;
             }
             NdArray got = s.run(in)[0];
+            // An artifact that takes NHWC gives its 4-D outputs in NHWC too (a model ending in a
+            // feature map rather than logits): compare them in the reference's NCHW.
+            if (in != fed && got.shape().length == 4) got = ShapeOps.permute(got, new int[] {0, 3, 1, 2});
+            if (!Arrays.equals(got.shape(), referenceOutput.shape())) {
+                throw new FormworkException(artifact + ": output shape " + Arrays.toString(got.shape())
+                        + " differs from the reference interpreter's " + Arrays.toString(referenceOutput.shape()));
+            }
             Comparison c = Comparison.of(got, referenceOutput);
             boolean ok = fp16 ? c.withinFp16() : c.withinFp32();
             return new Result(rt.name(), c, fp16, ok);
