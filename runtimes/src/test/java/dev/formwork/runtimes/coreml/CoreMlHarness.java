@@ -56,18 +56,17 @@ final class CoreMlHarness {
         }
     }
 
-    /** Checks the three artifacts of {@code g}, fed N(0, scale^2) input; {@code nn} false skips the .mlmodel. */
-    static void check(Graph g, Path dir, float scale, boolean nn) {
+    /** Checks the three artifacts of {@code g}, fed N(0, scale^2) input. */
+    static void check(Graph g, Path dir, float scale) {
         GraphVerifier.verify(g);
         NdArray x = gaussian(g.input(0).shape().toArray(), 5, scale);
         NdArray ref = new Interpreter(g).run(x)[0];
         Object[][] cases = {
             {"mlpackage fp32", export(new MlProgramExporter(), g, FP32, dir, "mil32"), false},
             {"mlpackage fp16", export(new MlProgramExporter(), g, new ExportOptions(), dir, "mil16"), true},
-            {"mlmodel fp32", nn ? export(new NeuralNetworkExporter(), g, FP32, dir, "nn32") : null, false},
+            {"mlmodel fp32", export(new NeuralNetworkExporter(), g, FP32, dir, "nn32"), false},
         };
         for (Object[] c : cases) {
-            if (c[1] == null) continue;
             NdArray y = run((Path) c[1], x, (boolean) c[2]);
             assertArrayEquals(ref.shape(), y.shape(), g.name() + " " + c[0] + ": shape");
             Comparison cmp = Comparison.of(y, ref);
