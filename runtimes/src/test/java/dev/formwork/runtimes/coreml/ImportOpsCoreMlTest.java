@@ -15,6 +15,9 @@ import dev.formwork.ir.FormworkException;
 import dev.formwork.ir.Graph;
 import dev.formwork.ir.Value;
 import dev.formwork.ir.ValueType;
+import dev.formwork.ir.interp.Comparison;
+import dev.formwork.ir.interp.Interpreter;
+import dev.formwork.ir.interp.NdArray;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -88,6 +91,18 @@ class ImportOpsCoreMlTest {
     void reduce(String op, String shape, String axes, int keepdims) {
         Attributes a = Attributes.of("axes", ints(axes), "keepdims", keepdims);
         CoreMlHarness.check(one(op.toLowerCase(), op, a, ints(shape)), dir, 1f);
+    }
+
+    /** A full reduction without keepdims is a rank-0 value: an ML Program output can be one, a NeuralNetwork blob cannot. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"ReduceSum", "ReduceMax"})
+    void fullReductionToAScalarInTheMlProgram(String op) {
+        Graph g = one(op.toLowerCase(), op, Attributes.of("axes", new int[] {0, -1}, "keepdims", 0), 3, 5);
+        NdArray x = CoreMlHarness.gaussian(new int[] {3, 5}, 3, 1f);
+        NdArray ref = new Interpreter(g).run(x)[0];
+        NdArray y = CoreMlHarness.run(CoreMlHarness.export(new MlProgramExporter(), g, CoreMlHarness.FP32, dir, "scalar"), x, false);
+        assertEquals(0, y.rank());
+        assertTrue(Comparison.of(y, ref).withinFp32(), y.data()[0] + " vs " + ref.data()[0]);
     }
 
     Map<String, Integer> ops(Exporter e, Graph g, ExportOptions o) throws Exception {
