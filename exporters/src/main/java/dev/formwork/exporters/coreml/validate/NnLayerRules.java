@@ -17,8 +17,9 @@ import java.util.Map;
  * gamma/beta present, unquantized, fp32 {@code floatValue} with {@code prod(normalizedShape)}
  * values; reorganizeData blockSize >= 2; transpose axes and reshapeStatic targetShape
  * non-empty; softmaxND / concatND / splitND / reduceMean / reduceSum / reduceMax axes in
- * {@code [-rank, rank)} where the rank is known; pooling rank >= 4 under ND interpretation; splitND split count = outputs; sliceStatic parameters present; upsample
- * scaling-factor rules; batchedMatmul bias only with one input.
+ * {@code [-rank, rank)} where the rank is known; pooling rank >= 4 under ND interpretation;
+ * splitND split count = outputs; sliceStatic parameters present; upsample scaling-factor rules;
+ * batchedMatmul bias only with one input.
  */
 final class NnLayerRules {
     private NnLayerRules() {}
