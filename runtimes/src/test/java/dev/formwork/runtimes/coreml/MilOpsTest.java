@@ -239,6 +239,39 @@ class MilOpsTest {
         assertArrayEquals(new float[] {0.5f, 0.5f}, y, 1e-6f); // columns of a softmax over axis 0 sum to 1
     }
 
+    @Test
+    void maxPoolPaddingNeverWinsEvenOverNegativeValues() throws Exception {
+        float[] neg = new float[9];
+        for (int k = 0; k < 9; k++) neg[k] = -NINE[k];
+        float[] y = run(new int[] {1, 1, 3, 3}, neg, new int[] {1, 1, 2, 2}, m -> m.op("max_pool", MilModels.tensor(FLOAT32, 1, 1, 2, 2),
+                "x", "x", "kernel_sizes", m.ints(2, 2), "strides", m.ints(2, 2), "pad_type", m.string("custom"),
+                "pad", m.ints(1, 0, 1, 0), "ceil_mode", m.bool(false)));
+        // pad one row on top and one column on the left: windows {-1}, {-2, -3}, {-4, -7}, {-5, -6, -8, -9}.
+        assertArrayEquals(new float[] {-1, -2, -4, -5}, y);
+    }
+
+    @Test
+    void reduceMaxKeepsOrDropsAxesAndPropagatesNan() throws Exception {
+        float[] x = {1, Float.NaN, 3, -4, -5, -6};
+        float[] kept = run(new int[] {2, 3}, x, new int[] {1, 3}, m -> m.op("reduce_max", MilModels.tensor(FLOAT32, 1, 3),
+                "x", "x", "axes", m.ints(0), "keep_dims", m.bool(true)));
+        assertArrayEquals(new float[] {1, Float.NaN, 3}, kept);
+        float[] dropped = run(new int[] {2, 3}, x, new int[] {2}, m -> m.op("reduce_max", MilModels.tensor(FLOAT32, 2),
+                "x", "x", "axes", m.ints(-1), "keep_dims", m.bool(false)));
+        assertArrayEquals(new float[] {Float.NaN, -4}, dropped);
+        float[] sum = run(new int[] {2, 3}, new float[] {1, 2, 3, 4, 5, 6}, new int[] {2}, m -> m.op("reduce_sum", MilModels.tensor(FLOAT32, 2),
+                "x", "x", "axes", m.ints(1), "keep_dims", m.bool(false)));
+        assertArrayEquals(new float[] {6, 15}, sum);
+    }
+
+    @Test
+    void sigmoidHardClampsAlphaXPlusBeta() throws Exception {
+        float[] x = {-4, -3, 0, 1.5f, 3, 4};
+        float[] y = run(new int[] {6}, x, new int[] {6}, m -> m.op("sigmoid_hard", MilModels.tensor(FLOAT32, 6), "x", "x",
+                "alpha", m.scalarFloat(0.25f), "beta", m.scalarFloat(0.5f)));
+        assertArrayEquals(new float[] {0, 0, 0.5f, 0.875f, 1, 1}, y);
+    }
+
     static dev.formwork.proto.coreml.CoreMlMilProto.Value boolsValue(boolean... v) {
         var r = dev.formwork.proto.coreml.CoreMlMilProto.TensorValue.RepeatedBools.newBuilder();
         for (boolean b : v) r.addValues(b);

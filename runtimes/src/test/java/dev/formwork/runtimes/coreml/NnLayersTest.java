@@ -97,6 +97,47 @@ class NnLayersTest {
         assertEquals(5f, y[4], 1e-6);
     }
 
+    @Test
+    void maxPoolWithValidPaddingAmountsSkipsThePadding() throws Exception {
+        BorderAmounts.Builder b = BorderAmounts.newBuilder()
+                .addBorderAmounts(BorderAmounts.EdgeSizes.newBuilder().setStartEdgeSize(1))   // H: top 1
+                .addBorderAmounts(BorderAmounts.EdgeSizes.newBuilder().setStartEdgeSize(1));  // W: left 1
+        var pool = PoolingLayerParams.newBuilder().setType(PoolingLayerParams.PoolingType.MAX).addKernelSize(2).addKernelSize(2)
+                .addStride(2).addStride(2).setValid(ValidPadding.newBuilder().setPaddingAmounts(b));
+        float[] neg = new float[9];
+        for (int k = 0; k < 9; k++) neg[k] = -MilOpsTest.NINE[k];
+        float[] y = one(layer("x", "y").setPooling(pool).build(), new long[] {1, 1, 3, 3}, neg, new long[] {1, 1, 2, 2});
+        assertArrayEquals(new float[] {-1, -2, -4, -5}, y);
+    }
+
+    @Test
+    void unaryExpScalesAndShiftsFirst() throws Exception {
+        var exp = UnaryFunctionLayerParams.newBuilder().setType(UnaryFunctionLayerParams.Operation.EXP).setScale(2).setShift(1);
+        assertArrayEquals(new float[] {(float) Math.exp(1), (float) Math.exp(3)},
+                one(layer("x", "y").setUnary(exp).build(), new long[] {2}, new float[] {0, 1}, new long[] {2}));
+        var plain = UnaryFunctionLayerParams.newBuilder().setType(UnaryFunctionLayerParams.Operation.EXP); // scale 0 reads as 1
+        assertArrayEquals(new float[] {1, (float) Math.E},
+                one(layer("x", "y").setUnary(plain).setName("plain").build(), new long[] {2}, new float[] {0, 1}, new long[] {2}));
+    }
+
+    @Test
+    void reduceSumAndReduceMaxOverNegativeAndPositiveAxes() throws Exception {
+        float[] x = {1, 2, 3, 4, 5, 6};
+        var sum = ReduceSumLayerParams.newBuilder().addAxes(-1).setKeepDims(false);
+        assertArrayEquals(new float[] {6, 15}, one(layer("x", "y").setReduceSum(sum).build(), new long[] {2, 3}, x, new long[] {2}));
+        var max = ReduceMaxLayerParams.newBuilder().addAxes(0).setKeepDims(true);
+        assertArrayEquals(new float[] {4, 5, 6}, one(layer("x", "y").setReduceMax(max).setName("max").build(), new long[] {2, 3}, x, new long[] {1, 3}));
+        var all = ReduceMaxLayerParams.newBuilder().setReduceAll(true);
+        assertArrayEquals(new float[] {6}, one(layer("x", "y").setReduceMax(all).setName("all").build(), new long[] {2, 3}, x, new long[] {1}));
+    }
+
+    @Test
+    void sigmoidHardActivationClamps() throws Exception {
+        var hard = ActivationParams.newBuilder().setSigmoidHard(ActivationSigmoidHard.newBuilder().setAlpha(0.25f).setBeta(0.5f));
+        assertArrayEquals(new float[] {0, 0.5f, 0.875f, 1}, one(layer("x", "y").setActivation(hard).build(), new long[] {4},
+                new float[] {-5, 0, 1.5f, 5}, new long[] {4}));
+    }
+
     float[] upsample(UpsampleLayerParams.LinearUpsampleMode mode) throws Exception {
         var up = UpsampleLayerParams.newBuilder().addScalingFactor(1).addScalingFactor(2)
                 .setMode(UpsampleLayerParams.InterpolationMode.BILINEAR).setLinearUpsampleMode(mode);

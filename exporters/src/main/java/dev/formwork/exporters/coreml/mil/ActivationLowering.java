@@ -4,7 +4,11 @@ import dev.formwork.ir.Node;
 import dev.formwork.proto.coreml.CoreMlMilProto.DataType;
 import java.util.Map;
 
-/** Gelu (mode EXACT unless the graph or --gelu says otherwise), Relu and Softmax. */
+/**
+ * Gelu (mode EXACT unless the graph or --gelu says otherwise), Relu, Softmax, and HardSwish as
+ * {@code mul(x, sigmoid_hard(x, alpha = 1/6, beta = 0.5))}: MIL has no hard-swish op, and
+ * sigmoid_hard is {@code min(max(alpha x + beta, 0), 1)}, the IR's clamp exactly.
+ */
 final class ActivationLowering {
     private ActivationLowering() {}
 
@@ -12,6 +16,7 @@ final class ActivationLowering {
         t.put("Gelu", ActivationLowering::gelu);
         t.put("Relu", (n, c) -> unary("relu", n, c));
         t.put("Softmax", ActivationLowering::softmax);
+        t.put("HardSwish", ActivationLowering::hardSwish);
     }
 
     /** MIL gelu mode for an IR {@code approximate} value. */
@@ -34,6 +39,15 @@ final class ActivationLowering {
     static void unary(String type, Node n, MilContext c) {
         DataType t = c.computeType(n);
         c.bind(n, 0, c.op(type, n).in("x", c.input(n, 0, t)).emit(t, MilLowerings.shape(n.output())));
+    }
+
+    static void hardSwish(Node n, MilContext c) {
+        DataType t = c.computeType(n);
+        MilVar x = c.input(n, 0, t);
+        // alpha and beta have x's type: before iOS 17 sigmoid_hard requires it, and fp16 holds 0.5 exactly.
+        MilVar gate = c.block().op("sigmoid_hard", n.name() + "_gate").in("x", x)
+                .scalar("alpha", 1f / 6f, t).scalar("beta", 0.5f, t).emit(t, MilLowerings.shape(n.output()));
+        c.bind(n, 0, c.op("mul", n).in("x", x).in("y", gate).emit(t, MilLowerings.shape(n.output())));
     }
 
     static void softmax(Node n, MilContext c) {

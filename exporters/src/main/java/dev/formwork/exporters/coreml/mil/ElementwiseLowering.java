@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * Binary ops with NumPy broadcasting (add, sub, mul, real_div, pow) and the unary functions a
- * decomposed GELU or LayerNorm may leave behind (erf, tanh, sigmoid, sqrt). A constant operand
- * becomes a const op in the op's dtype.
+ * decomposed GELU or LayerNorm may leave behind (erf, tanh, sigmoid, sqrt), and exp. A constant
+ * operand becomes a const op in the op's dtype.
  */
 final class ElementwiseLowering {
     private ElementwiseLowering() {}
@@ -22,6 +22,7 @@ final class ElementwiseLowering {
         t.put("Tanh", (n, c) -> ActivationLowering.unary("tanh", n, c));
         t.put("Sigmoid", (n, c) -> ActivationLowering.unary("sigmoid", n, c));
         t.put("Sqrt", (n, c) -> ActivationLowering.unary("sqrt", n, c));
+        t.put("Exp", (n, c) -> ActivationLowering.unary("exp", n, c));
     }
 
     static void binary(String type, Node n, MilContext c) {

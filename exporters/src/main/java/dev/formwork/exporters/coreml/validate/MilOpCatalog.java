@@ -8,9 +8,9 @@ import java.util.Set;
  * The MIL op types and the first iOS opset that has each, from the {@code @register_op} classes
  * of apple/coremltools {@code coremltools/converters/mil/mil/ops/defs/iOS15..iOS18}, plus the
  * parameter types of the ops this model family uses (each op's {@code input_spec}):
- * {@code T} means "the dtype of x" (for conv, linear, matmul, batch_norm and layer_norm only
- * before iOS17, which lets those parameters have their own fp16/fp32 type; always for the
- * elementwise binary ops, whose x and y share T).
+ * {@code T} means "the dtype of x" (for conv, linear, matmul, batch_norm, layer_norm and
+ * sigmoid_hard only before iOS17, which lets those parameters have their own fp16/fp32 type;
+ * always for the elementwise binary ops, whose x and y share T).
  */
 final class MilOpCatalog {
     private MilOpCatalog() {}
@@ -69,10 +69,12 @@ final class MilOpCatalog {
     static {
         SIGS.put("conv", Map.of("x", p(Kind.FLOAT, true), "weight", t17(true), "bias", t17(false), "strides", p(Kind.INT32, false),
                 "pad_type", p(Kind.STRING, false), "pad", p(Kind.INT32, false), "dilations", p(Kind.INT32, false), "groups", p(Kind.INT32, false)));
+        // pool.py: max_pool has the Pooling base parameters; avg_pool adds exclude_padding_from_average.
         Map<String, Param> pool = Map.of("x", p(Kind.FLOAT, true), "kernel_sizes", p(Kind.INT32, true), "strides", p(Kind.INT32, false),
-                "pad_type", p(Kind.STRING, true), "pad", p(Kind.INT32, false), "ceil_mode", p(Kind.BOOL, false),
-                "exclude_padding_from_average", p(Kind.BOOL, false));
-        SIGS.put("avg_pool", pool);
+                "pad_type", p(Kind.STRING, true), "pad", p(Kind.INT32, false), "ceil_mode", p(Kind.BOOL, false));
+        Map<String, Param> avgPool = new HashMap<>(pool);
+        avgPool.put("exclude_padding_from_average", p(Kind.BOOL, false));
+        SIGS.put("avg_pool", Map.copyOf(avgPool));
         SIGS.put("max_pool", pool);
         SIGS.put("batch_norm", Map.of("x", p(Kind.FLOAT, true), "mean", t17(true), "variance", t17(true), "gamma", t17(false),
                 "beta", t17(false), "epsilon", t17(false)));
@@ -84,6 +86,7 @@ final class MilOpCatalog {
         Map<String, Param> reduce = Map.of("x", p(Kind.ANY, true), "axes", p(Kind.INT32, false), "keep_dims", p(Kind.BOOL, false));
         SIGS.put("reduce_mean", reduce);
         SIGS.put("reduce_sum", reduce);
+        SIGS.put("reduce_max", reduce);
         SIGS.put("reshape", Map.of("x", p(Kind.ANY, true), "shape", p(Kind.INT32, true)));
         SIGS.put("transpose", Map.of("x", p(Kind.ANY, true), "perm", p(Kind.INT32, true)));
         SIGS.put("squeeze", Map.of("x", p(Kind.ANY, true), "axes", p(Kind.INT32, false)));
@@ -110,6 +113,8 @@ final class MilOpCatalog {
         }
         for (String u : "relu relu6 sigmoid tanh erf sqrt exp silu".split(" ")) SIGS.put(u, Map.of("x", p(Kind.FLOAT, true)));
         SIGS.put("rsqrt", Map.of("x", p(Kind.FLOAT, true), "epsilon", t17(false)));
+        // activation_with_alpha_and_beta: alpha and beta required, x's type T until iOS 17 gives them their own U.
+        SIGS.put("sigmoid_hard", Map.of("x", p(Kind.FLOAT, true), "alpha", t17(true), "beta", t17(true)));
     }
 
     /** The parameter table of an op, or null when the validator does not know its signature. */

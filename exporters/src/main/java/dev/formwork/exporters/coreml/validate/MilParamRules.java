@@ -24,7 +24,7 @@ final class MilParamRules {
             "softmax", "gelu", "relu", "relu6", "sigmoid", "tanh", "erf", "sqrt", "exp", "silu", "rsqrt", "add", "sub", "mul",
             "real_div", "pow", "maximum", "minimum", "space_to_depth", "depth_to_space", "pixel_shuffle", "pixel_unshuffle",
             "upsample_bilinear", "resize_bilinear", "pad", "transpose", "reshape", "squeeze", "expand_dims", "slice_by_index",
-            "reduce_mean", "reduce_sum");
+            "reduce_mean", "reduce_sum", "reduce_max", "sigmoid_hard");
 
     static void check(Operation op, String who, int ios, Map<String, ValueType> types, Map<String, Value> consts, List<String> out) {
         Map<String, MilOpCatalog.Param> sig = MilOpCatalog.signature(op.getType());

@@ -16,9 +16,10 @@ import java.util.Map;
  * {@code prod(shape)}, 1..5 dims); fp16 and fp32 not mixed in one layer; layerNormalization
  * gamma/beta present, unquantized, fp32 {@code floatValue} with {@code prod(normalizedShape)}
  * values; reorganizeData blockSize >= 2; transpose axes and reshapeStatic targetShape
- * non-empty; softmaxND / concatND / splitND / reduceMean axes in {@code [-rank, rank)} where
- * the rank is known; splitND split count = outputs; sliceStatic parameters present; upsample
- * scaling-factor rules; batchedMatmul bias only with one input.
+ * non-empty; softmaxND / concatND / splitND / reduceMean / reduceSum / reduceMax axes in
+ * {@code [-rank, rank)} where the rank is known; pooling rank >= 4 under ND interpretation;
+ * splitND split count = outputs; sliceStatic parameters present; upsample scaling-factor rules;
+ * batchedMatmul bias only with one input.
  */
 final class NnLayerRules {
     private NnLayerRules() {}
@@ -105,6 +106,7 @@ final class NnLayerRules {
                     out.add(who + ": padding type (valid, same or includeLastPixel) is not set");
                 }
                 if (p.hasValid() && p.getValid().hasPaddingAmounts()) borders(who, p.getValid().getPaddingAmounts().getBorderAmountsCount(), out);
+                if (nd && rank != null && rank < 4) out.add(who + ": pooling needs rank >= 4, input has " + rank);
             }
             case INNERPRODUCT -> {
                 count(l, who, 1, 1, out);
@@ -169,11 +171,9 @@ final class NnLayerRules {
                 else if (n != l.getOutputCount()) out.add(who + ": " + n + " splits but " + l.getOutputCount() + " outputs");
                 axis(who, "axis", p.getAxis(), rank, out);
             }
-            case REDUCEMEAN -> {
-                count(l, who, 1, 1, out);
-                for (long a : l.getReduceMean().getAxesList()) axis(who, "axis", a, rank, out);
-                if (!l.getReduceMean().getReduceAll() && l.getReduceMean().getAxesCount() == 0) out.add(who + ": axes are required unless reduceAll");
-            }
+            case REDUCEMEAN -> reduction(l, who, l.getReduceMean().getAxesList(), l.getReduceMean().getReduceAll(), rank, out);
+            case REDUCESUM -> reduction(l, who, l.getReduceSum().getAxesList(), l.getReduceSum().getReduceAll(), rank, out);
+            case REDUCEMAX -> reduction(l, who, l.getReduceMax().getAxesList(), l.getReduceMax().getReduceAll(), rank, out);
             case SLICESTATIC -> {
                 count(l, who, 1, 1, out);
                 var p = l.getSliceStatic();
@@ -216,6 +216,12 @@ final class NnLayerRules {
             case LAYER_NOT_SET -> { }
             default -> count(l, who, 1, 1, out);
         }
+    }
+
+    private static void reduction(NeuralNetworkLayer l, String who, List<Long> axes, boolean all, Integer rank, List<String> out) {
+        count(l, who, 1, 1, out);
+        for (long a : axes) axis(who, "axis", a, rank, out);
+        if (!all && axes.isEmpty()) out.add(who + ": axes are required unless reduceAll");
     }
 
     private static void borders(String who, int n, List<String> out) {

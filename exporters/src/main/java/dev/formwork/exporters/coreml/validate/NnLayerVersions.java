@@ -22,7 +22,7 @@ public final class NnLayerVersions {
                     && l.getUpsample().getFractionalScalingFactorCount() == 0;
             case REORGANIZEDATA -> l.getReorganizeData().getMode() != ReorganizeDataLayerParams.ReorganizationType.PIXEL_SHUFFLE;
             // Layers outside Formwork's schema parse as LAYER_NOT_SET: their version cannot be told, so demand nothing.
-            case INNERPRODUCT, BATCHNORM, ACTIVATION, POOLING, SOFTMAX, ADD, MULTIPLY, FLATTEN, LAYER_NOT_SET -> true;
+            case INNERPRODUCT, BATCHNORM, ACTIVATION, POOLING, SOFTMAX, ADD, MULTIPLY, UNARY, FLATTEN, LAYER_NOT_SET -> true;
             default -> false;
         };
     }

@@ -146,8 +146,9 @@ final class NnRules {
         Integer o = switch (l.getLayerCase()) {
             case RESHAPESTATIC -> l.getReshapeStatic().getTargetShapeCount();
             case LOADCONSTANTND -> l.getLoadConstantND().getShapeCount();
-            case REDUCEMEAN -> r == null ? null : l.getReduceMean().getKeepDims() ? r
-                    : l.getReduceMean().getReduceAll() ? 1 : Math.max(1, r - l.getReduceMean().getAxesCount());
+            case REDUCEMEAN -> reducedRank(r, l.getReduceMean().getKeepDims(), l.getReduceMean().getReduceAll(), l.getReduceMean().getAxesCount());
+            case REDUCESUM -> reducedRank(r, l.getReduceSum().getKeepDims(), l.getReduceSum().getReduceAll(), l.getReduceSum().getAxesCount());
+            case REDUCEMAX -> reducedRank(r, l.getReduceMax().getKeepDims(), l.getReduceMax().getReduceAll(), l.getReduceMax().getAxesCount());
             case BATCHEDMATMUL -> {
                 Integer r2 = l.getInputCount() > 1 ? blobRank.get(l.getInput(1)) : r;
                 yield r == null || r2 == null ? null : l.getInputCount() > 1 ? Math.max(2, Math.max(r, r2)) : r;
@@ -159,6 +160,10 @@ final class NnRules {
         };
         if (o == null) return;
         for (String out : l.getOutputList()) blobRank.putIfAbsent(out, o);
+    }
+
+    private static Integer reducedRank(Integer r, boolean keep, boolean all, int axes) {
+        return r == null ? null : keep ? r : all ? 1 : Math.max(1, r - axes);
     }
 
     static String layerType(NeuralNetworkLayer l) {

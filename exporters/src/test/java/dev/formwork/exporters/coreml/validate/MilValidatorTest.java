@@ -133,6 +133,39 @@ class MilValidatorTest {
         flags(p, "unknown parameter 'exclude_padding'");
     }
 
+    /** x fp32 [1,1,2,2] -> cast to fp16 -> body(h) -> cast back -> y, at the given spec and opset. */
+    Path fp16Program(int spec, String opset, java.util.function.BiFunction<MilModels, String, String> body) throws Exception {
+        MilModels m = new MilModels();
+        m.spec = spec;
+        m.opset = opset;
+        m.input("x", FLOAT32, 1, 1, 2, 2);
+        String h = m.op("cast", MilModels.tensor(FLOAT16, 1, 1, 2, 2), "x", "x", "dtype", m.string("fp16"));
+        String r = body.apply(m, h);
+        m.op("cast", MilModels.tensor(FLOAT32, 1, 1, 2, 2), "x", r, "dtype", m.string("fp32"));
+        m.renameLast("y");
+        m.output("y", FLOAT32, 1, 1, 2, 2);
+        return write(m);
+    }
+
+    @Test
+    void importOpParameters() throws Exception {
+        // max_pool has no exclude_padding_from_average (only avg_pool adds it to the Pooling parameters).
+        Path pool = fp16Program(6, "CoreML5", (m, h) -> m.op("max_pool", MilModels.tensor(FLOAT16, 1, 1, 2, 2), "x", h,
+                "kernel_sizes", m.ints(1, 1), "pad_type", m.string("valid"), "exclude_padding_from_average", m.bool(true)));
+        flags(pool, "(max_pool): unknown parameter 'exclude_padding_from_average'");
+        // sigmoid_hard: alpha and beta required; fp32 beside fp16 x only from iOS17.
+        Path ios15 = fp16Program(6, "CoreML5", (m, h) -> m.op("sigmoid_hard", MilModels.tensor(FLOAT16, 1, 1, 2, 2), "x", h,
+                "alpha", m.scalarFloat(0.25f)));
+        flags(ios15, "required parameter 'beta' is not bound");
+        flags(ios15, "parameter 'alpha' is fp32 but x is fp16 (must match before iOS17)");
+        Path ios17 = fp16Program(8, "CoreML7", (m, h) -> m.op("sigmoid_hard", MilModels.tensor(FLOAT16, 1, 1, 2, 2), "x", h,
+                "alpha", m.scalarFloat(0.25f), "beta", m.scalarFloat(0.5f)));
+        assertEquals(List.of(), CoreMlValidator.violations(ios17));
+        Path reduce = fp16Program(6, "CoreML5", (m, h) -> m.op("reduce_max", MilModels.tensor(FLOAT32, 1, 1, 2, 2), "x", h,
+                "axes", m.ints(1), "keep_dims", m.bool(true)));
+        flags(reduce, "output is declared fp32 but the op computes x's type fp16");
+    }
+
     @Test
     void descriptionMustMatchTheProgram() throws Exception {
         Path p = rewrite(write(base(m -> { })), b -> b.getDescriptionBuilder().getInputBuilder(0).getTypeBuilder()

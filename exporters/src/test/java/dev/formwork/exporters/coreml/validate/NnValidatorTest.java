@@ -128,6 +128,23 @@ class NnValidatorTest {
     }
 
     @Test
+    void importLayerRules() throws Exception {
+        flags(broken(b -> add(b, "s", "y", "s").setReduceSum(ReduceSumLayerParams.newBuilder().addAxes(-5))), "axis -5 is outside [-4, 4)");
+        flags(broken(b -> add(b, "m", "y", "m").setReduceMax(ReduceMaxLayerParams.getDefaultInstance())), "axes are required unless reduceAll");
+        // reduceSum without keepDims drops two axes: a pooling after it sees rank 2.
+        flags(broken(b -> {
+            add(b, "s", "y", "s").setReduceSum(ReduceSumLayerParams.newBuilder().addAxes(2).addAxes(3));
+            add(b, "p", "s", "p").setPooling(PoolingLayerParams.newBuilder().setType(PoolingLayerParams.PoolingType.MAX)
+                    .setValid(ValidPadding.getDefaultInstance()));
+        }), "pooling needs rank >= 4, input has 2");
+        NeuralNetworkLayer unary = NeuralNetworkLayer.newBuilder().setUnary(UnaryFunctionLayerParams.newBuilder()
+                .setType(UnaryFunctionLayerParams.Operation.EXP)).build();
+        assertTrue(NnLayerVersions.isIos12Layer(unary), "unary is in the iOS 12 layer set");
+        assertEquals(1, NnLayerVersions.minimumSpec(unary));
+        assertEquals(4, NnLayerVersions.minimumSpec(NeuralNetworkLayer.newBuilder().setReduceSum(ReduceSumLayerParams.getDefaultInstance()).build()));
+    }
+
+    @Test
     void rankConsistencyAndLegacyInputs() throws Exception {
         flags(broken(b -> layer(b, 0).addInputTensor(Tensor.newBuilder().setRank(3))), "declared with rank 3 here and rank 4 elsewhere");
         Model.Builder legacy = Model.newBuilder().setSpecificationVersion(1)

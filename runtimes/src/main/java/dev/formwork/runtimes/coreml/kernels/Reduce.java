@@ -1,7 +1,7 @@
 package dev.formwork.runtimes.coreml.kernels;
 
 /**
- * Normalisations and reductions over axes of row-major arrays: softmax, mean, layer norm.
+ * Normalisations and reductions over axes of row-major arrays: softmax, mean, sum, max, layer norm.
  * Layer norm follows MIL {@code normalization.py} (value_inference: biased variance, gamma and
  * beta reshaped to the normalized dims with 1 elsewhere) and NN LayerNormalizationLayerParams
  * ({@code gamma * (x - mean) / sqrt(var + eps) + beta}).
@@ -33,16 +33,39 @@ public final class Reduce {
 
     /** Mean over the flagged axes; the result has 1 at each reduced axis (keep_dims form). */
     public static float[] mean(float[] x, int[] shape, boolean[] reduce) {
+        double[] acc = accumulate(x, shape, reduce, false);
+        int count = 1;
+        for (int k = 0; k < shape.length; k++) if (reduce[k]) count *= shape[k];
+        float[] y = new float[acc.length];
+        for (int k = 0; k < y.length; k++) y[k] = (float) (acc[k] / count);
+        return y;
+    }
+
+    /** Sum over the flagged axes, accumulated in double and rounded once (keep_dims form). */
+    public static float[] sum(float[] x, int[] shape, boolean[] reduce) {
+        double[] acc = accumulate(x, shape, reduce, false);
+        float[] y = new float[acc.length];
+        for (int k = 0; k < y.length; k++) y[k] = (float) acc[k];
+        return y;
+    }
+
+    /** Maximum over the flagged axes; a NaN anywhere in a window makes that result NaN (keep_dims form). */
+    public static float[] max(float[] x, int[] shape, boolean[] reduce) {
+        double[] acc = accumulate(x, shape, reduce, true);
+        float[] y = new float[acc.length];
+        for (int k = 0; k < y.length; k++) y[k] = (float) acc[k];
+        return y;
+    }
+
+    /** Per output position (1 at each reduced axis): the sum, or the NaN-propagating maximum. */
+    private static double[] accumulate(float[] x, int[] shape, boolean[] reduce, boolean max) {
         int r = shape.length;
         int[] out = new int[r];
-        int count = 1;
-        for (int k = 0; k < r; k++) {
-            out[k] = reduce[k] ? 1 : shape[k];
-            if (reduce[k]) count *= shape[k];
-        }
+        for (int k = 0; k < r; k++) out[k] = reduce[k] ? 1 : shape[k];
         int n = 1;
         for (int d : out) n *= d;
         double[] acc = new double[n];
+        if (max) java.util.Arrays.fill(acc, Double.NEGATIVE_INFINITY);
         int[] ost = new int[r];
         int s = 1;
         for (int k = r - 1; k >= 0; k--) {
@@ -52,7 +75,9 @@ public final class Reduce {
         int[] idx = new int[r];
         int off = 0;
         for (int p = 0; p < x.length; p++) {
-            acc[off] += x[p];
+            if (!max) acc[off] += x[p];
+            else if (x[p] != x[p]) acc[off] = Double.NaN;
+            else if (x[p] > acc[off]) acc[off] = x[p]; // false once acc is NaN, so NaN sticks
             for (int k = r - 1; k >= 0; k--) {
                 idx[k]++;
                 off += ost[k];
@@ -61,9 +86,7 @@ public final class Reduce {
                 idx[k] = 0;
             }
         }
-        float[] y = new float[n];
-        for (int k = 0; k < n; k++) y[k] = (float) (acc[k] / count);
-        return y;
+        return acc;
     }
 
     /**

@@ -8,7 +8,9 @@ import java.util.Map;
  * sigmoid, silu, leaky_relu ({@code alpha} default 0.01), softplus, and gelu with its three
  * modes — EXACT {@code 0.5x(1 + erf(x/sqrt 2))} (the default), TANH_APPROXIMATION
  * {@code 0.5x(1 + tanh(sqrt(2/pi)(x + 0.044715x^3)))} and SIGMOID_APPROXIMATION
- * {@code x * sigmoid(1.702x)}. NaN propagates through relu.
+ * {@code x * sigmoid(1.702x)}; sigmoid_hard {@code min(max(alpha x + beta, 0), 1)} with alpha
+ * and beta required (no defaults in the iOS15 or iOS17 definitions). NaN propagates through relu
+ * and sigmoid_hard.
  */
 final class MilActivationOps {
     private MilActivationOps() {}
@@ -29,6 +31,12 @@ final class MilActivationOps {
         t.put("leaky_relu", c -> {
             float a = c.floatParam("alpha", 0.01f);
             return map(c, x -> x >= 0 ? x : a * x);
+        });
+        t.put("sigmoid_hard", c -> {
+            c.in("alpha");
+            c.in("beta"); // both required: fails naming the missing one
+            float a = c.floatParam("alpha", 0f), b = c.floatParam("beta", 0f);
+            return map(c, x -> Math.min(Math.max(a * x + b, 0f), 1f)); // Math.max/min keep a NaN
         });
         t.put("gelu", c -> {
             String mode = c.strParam("mode", "EXACT");

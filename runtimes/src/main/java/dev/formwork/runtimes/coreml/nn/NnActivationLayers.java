@@ -4,13 +4,15 @@ import dev.formwork.ir.interp.NdArray;
 import dev.formwork.ir.kernels.MathFns;
 import dev.formwork.proto.coreml.CoreMlNeuralNetworkProto.ActivationParams;
 import dev.formwork.proto.coreml.CoreMlNeuralNetworkProto.NeuralNetworkLayer.LayerCase;
+import dev.formwork.proto.coreml.CoreMlNeuralNetworkProto.UnaryFunctionLayerParams;
 import java.util.Map;
 import java.util.function.DoubleUnaryOperator;
 
 /**
- * Elementwise activations (NeuralNetwork.proto ActivationParams and GeluLayerParams): linear
- * {@code alpha*x + beta}, ReLU {@code max(0, x)}, leakyReLU {@code x >= 0 ? x : alpha*x}, tanh,
- * sigmoid, and GELU — EXACT {@code 0.5x(1 + erf(x/sqrt 2))}, TANH_APPROXIMATION
+ * Elementwise activations (NeuralNetwork.proto ActivationParams, GeluLayerParams and the EXP of
+ * UnaryFunctionLayerParams): linear {@code alpha*x + beta}, ReLU {@code max(0, x)}, leakyReLU
+ * {@code x >= 0 ? x : alpha*x}, tanh, sigmoid, sigmoidHard {@code min(max(alpha*x + beta, 0), 1)},
+ * and GELU — EXACT {@code 0.5x(1 + erf(x/sqrt 2))}, TANH_APPROXIMATION
  * {@code 0.5x(1 + tanh(sqrt(2/pi)(x + 0.044715x^3)))}, SIGMOID_APPROXIMATION {@code x*sigmoid(1.702x)}.
  */
 final class NnActivationLayers {
@@ -20,6 +22,7 @@ final class NnActivationLayers {
 
     static void register(Map<LayerCase, NnLayer> t) {
         t.put(LayerCase.ACTIVATION, NnActivationLayers::activation);
+        t.put(LayerCase.UNARY, NnActivationLayers::unary);
         t.put(LayerCase.GELU, c -> {
             DoubleUnaryOperator f = switch (c.layer.getGelu().getMode()) {
                 case EXACT -> x -> 0.5 * x * (1 + MathFns.erf(x / Math.sqrt(2)));
@@ -39,9 +42,18 @@ final class NnActivationLayers {
             case LEAKYRELU -> x -> x >= 0 ? x : p.getLeakyReLU().getAlpha() * x;
             case TANH -> Math::tanh;
             case SIGMOID -> x -> 1 / (1 + Math.exp(-x));
+            case SIGMOIDHARD -> x -> Math.min(Math.max(p.getSigmoidHard().getAlpha() * (float) x + p.getSigmoidHard().getBeta(), 0f), 1f);
             default -> throw c.fail("activation " + p.getNonlinearityTypeCase() + " is not supported");
         };
         return map(c, f);
+    }
+
+    /** unary: {@code f(scale * x + shift)}, scale 0 read as 1 (the proto's default); EXP only. */
+    private static NdArray[] unary(NnLayerContext c) {
+        UnaryFunctionLayerParams p = c.layer.getUnary();
+        if (p.getType() != UnaryFunctionLayerParams.Operation.EXP) throw c.fail("unary function " + p.getType() + " is not supported (EXP is)");
+        float scale = p.getScale() == 0 ? 1f : p.getScale(), shift = p.getShift();
+        return map(c, x -> Math.exp(scale * (float) x + shift));
     }
 
     static NdArray[] map(NnLayerContext c, DoubleUnaryOperator f) {

@@ -3,7 +3,9 @@ package dev.formwork.runtimes.coreml.nn;
 import dev.formwork.ir.interp.NdArray;
 import dev.formwork.proto.coreml.CoreMlNeuralNetworkProto.FlattenLayerParams;
 import dev.formwork.proto.coreml.CoreMlNeuralNetworkProto.NeuralNetworkLayer.LayerCase;
+import dev.formwork.proto.coreml.CoreMlNeuralNetworkProto.ReduceMaxLayerParams;
 import dev.formwork.proto.coreml.CoreMlNeuralNetworkProto.ReduceMeanLayerParams;
+import dev.formwork.proto.coreml.CoreMlNeuralNetworkProto.ReduceSumLayerParams;
 import dev.formwork.runtimes.coreml.kernels.Permute;
 import dev.formwork.runtimes.coreml.kernels.Reduce;
 import java.util.Map;
@@ -12,7 +14,8 @@ import java.util.Map;
  * Layers that reshape or reduce (NeuralNetwork.proto): flatten (rank >= 3, leading axes batch;
  * output {@code [..., C*H*W, 1, 1]}, CHANNEL_FIRST keeps the data order, CHANNEL_LAST orders
  * it H, W, C), transpose (full permutation {@code axes}), reshapeStatic ({@code targetShape},
- * one -1 inferred), reduceMean (axes, keepDims, reduceAll), loadConstantND (shape of 1..5 dims).
+ * one -1 inferred), reduceMean / reduceSum / reduceMax (axes, keepDims, reduceAll; max propagates
+ * NaN; a full reduction without keepDims is shape [1]), loadConstantND (shape of 1..5 dims).
  */
 final class NnShapeLayers {
     private NnShapeLayers() {}
@@ -26,7 +29,18 @@ final class NnShapeLayers {
             return new NdArray[] {NdArray.of(Permute.shape(x.shape(), perm), Permute.apply(x.data(), x.shape(), perm))};
         });
         t.put(LayerCase.RESHAPESTATIC, NnShapeLayers::reshapeStatic);
-        t.put(LayerCase.REDUCEMEAN, NnShapeLayers::reduceMean);
+        t.put(LayerCase.REDUCEMEAN, c -> {
+            ReduceMeanLayerParams p = c.layer.getReduceMean();
+            return reduce(c, p.getAxesList(), p.getKeepDims(), p.getReduceAll(), Reduce::mean);
+        });
+        t.put(LayerCase.REDUCESUM, c -> {
+            ReduceSumLayerParams p = c.layer.getReduceSum();
+            return reduce(c, p.getAxesList(), p.getKeepDims(), p.getReduceAll(), Reduce::sum);
+        });
+        t.put(LayerCase.REDUCEMAX, c -> {
+            ReduceMaxLayerParams p = c.layer.getReduceMax();
+            return reduce(c, p.getAxesList(), p.getKeepDims(), p.getReduceAll(), Reduce::max);
+        });
         t.put(LayerCase.LOADCONSTANTND, c -> {
             var p = c.layer.getLoadConstantND();
             if (p.getShapeCount() < 1 || p.getShapeCount() > 5) throw c.fail("shape must have 1..5 dims");
@@ -80,18 +94,23 @@ final class NnShapeLayers {
         return new NdArray[] {NdArray.of(out, x.data().clone())};
     }
 
-    private static NdArray[] reduceMean(NnLayerContext c) {
-        ReduceMeanLayerParams p = c.layer.getReduceMean();
+    @FunctionalInterface
+    private interface Kernel {
+        float[] apply(float[] x, int[] shape, boolean[] reduce);
+    }
+
+    /** reduceMean / reduceSum / reduceMax share their fields: axes, keepDims, reduceAll. */
+    private static NdArray[] reduce(NnLayerContext c, java.util.List<Long> axes, boolean keepDims, boolean all, Kernel kernel) {
         NdArray x = c.x();
         int r = x.rank();
         boolean[] red = new boolean[r];
-        if (p.getReduceAll()) java.util.Arrays.fill(red, true);
-        else for (long a : p.getAxesList()) red[c.axis(a, r)] = true;
-        float[] y = Reduce.mean(x.data(), x.shape(), red);
+        if (all) java.util.Arrays.fill(red, true);
+        else for (long a : axes) red[c.axis(a, r)] = true;
+        float[] y = kernel.apply(x.data(), x.shape(), red);
         int kept = 0;
         for (boolean b : red) if (!b) kept++;
         int[] shape;
-        if (p.getKeepDims()) {
+        if (keepDims) {
             shape = x.shape();
             for (int k = 0; k < r; k++) if (red[k]) shape[k] = 1;
         } else if (kept == 0) {
