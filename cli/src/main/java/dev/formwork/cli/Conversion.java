@@ -88,6 +88,7 @@ final class Conversion {
             Path dest = outDir.resolve(e.fileName(options.name()));
             write(e, rewritten, dest);
             rewritten = null;
+            if (i + 1 < exporters.size()) releaseWrittenTarget();
             // Reading the artifact back and hashing it are for the report only (a second pass over
             // every written byte); without --report they are skipped.
             ArtifactInfo info = describe && ArtifactReaders.accepts(dest) ? ArtifactReaders.read(dest) : null;
@@ -114,6 +115,16 @@ final class Conversion {
      * a collection runs their cleaners; ask for one before the writer needs the room.
      */
     private static void releaseReplacedWeights() {
+        System.gc();
+    }
+
+    /**
+     * The target just written leaves its rewritten graph's weights on the heap and, for TFLite,
+     * the finished flatbuffer off the heap (a direct buffer as large as the weights, freed only
+     * when a collection runs its cleaner); without a collection now, both stay resident while the
+     * next target's model is rebuilt and its weights are mapped in beside them.
+     */
+    private static void releaseWrittenTarget() {
         System.gc();
     }
 

@@ -34,6 +34,31 @@ public final class CoreMlValidator {
     }
 
     public static List<String> violations(Path artifact) {
+        List<String> streamed = nnLayerByLayer(artifact);
+        return streamed != null ? streamed : violationsOfWholeMessage(artifact);
+    }
+
+    /**
+     * A NeuralNetwork {@code .mlmodel} checked while its layers are parsed one at a time
+     * ({@link NnModelFile}), with the same findings as parsing the whole message; null when the
+     * file is not read that way.
+     */
+    static List<String> nnLayerByLayer(Path artifact) {
+        try (NnModelFile f = NnModelFile.open(artifact)) {
+            if (f == null) return null;
+            List<String> out = new ArrayList<>();
+            Model m = f.skeleton();
+            checkVersion(m, out);
+            DescriptionRules.check(m, out);
+            NnRules.check(m, f.layers(), f.layerCount(), out);
+            return out;
+        } catch (NnModelFile.Unreadable e) {
+            return null;
+        }
+    }
+
+    /** Every rule, on the model parsed as one message. */
+    static List<String> violationsOfWholeMessage(Path artifact) {
         List<String> out = new ArrayList<>();
         CoreMlArtifact a;
         try {
@@ -53,11 +78,15 @@ public final class CoreMlValidator {
         return out;
     }
 
-    static void check(CoreMlArtifact a, List<String> out) {
-        Model m = a.model();
+    private static void checkVersion(Model m, List<String> out) {
         int spec = m.getSpecificationVersion();
         if (spec <= 0) out.add("specificationVersion " + spec + ": missing or corrupt (must be non-zero)");
         else if (spec > MAX_SPEC) out.add("specificationVersion " + spec + " is newer than any released Core ML (" + MAX_SPEC + ")");
+    }
+
+    static void check(CoreMlArtifact a, List<String> out) {
+        Model m = a.model();
+        checkVersion(m, out);
         DescriptionRules.check(m, out);
         switch (m.getTypeCase()) {
             case NEURALNETWORK, NEURALNETWORKCLASSIFIER -> NnRules.check(m, out);

@@ -8,6 +8,7 @@ import dev.formwork.proto.coreml.CoreMlNeuralNetworkProto.NeuralNetworkImageShap
 import dev.formwork.proto.coreml.CoreMlNeuralNetworkProto.NeuralNetworkLayer;
 import dev.formwork.proto.coreml.CoreMlNeuralNetworkProto.NeuralNetworkMultiArrayShapeMapping;
 import dev.formwork.proto.coreml.CoreMlNeuralNetworkProto.Tensor;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -28,28 +29,38 @@ final class NnRules {
     private NnRules() {}
 
     static void check(Model m, List<String> out) {
+        List<NeuralNetworkLayer> layers = m.hasNeuralNetworkClassifier() ? m.getNeuralNetworkClassifier().getLayersList()
+                : m.getNeuralNetwork().getLayersList();
+        check(m, layers, layers.size(), out);
+    }
+
+    /**
+     * The rules for model {@code m} whose network's layers are {@code layers} (those in {@code m}
+     * are not read), so a file can be checked while its layers are parsed one at a time
+     * ({@link NnModelFile}). {@code layers} is iterated once, or twice when only the layer types
+     * tell whether the network is ND.
+     */
+    static void check(Model m, Iterable<NeuralNetworkLayer> layers, int layerCount, List<String> out) {
         int spec = m.getSpecificationVersion();
         boolean classifier = m.hasNeuralNetworkClassifier();
-        List<NeuralNetworkLayer> layers;
         NeuralNetworkMultiArrayShapeMapping arrayMap;
         NeuralNetworkImageShapeMapping imageMap;
         if (classifier) {
             var nn = m.getNeuralNetworkClassifier();
-            layers = nn.getLayersList();
             arrayMap = nn.getArrayInputShapeMapping();
             imageMap = nn.getImageInputShapeMapping();
             if (!nn.hasStringClassLabels() && !nn.hasInt64ClassLabels()) out.add("classifier has no class labels");
         } else {
             var nn = m.getNeuralNetwork();
-            layers = nn.getLayersList();
             arrayMap = nn.getArrayInputShapeMapping();
             imageMap = nn.getImageInputShapeMapping();
         }
         ModelDescription desc = m.getDescription();
         boolean hasArrayInput = desc.getInputList().stream().anyMatch(d -> d.getType().hasMultiArrayType());
-        boolean newLayer = layers.stream().anyMatch(l -> !NnLayerVersions.isIos12Layer(l));
         boolean newArrayMap = arrayMap != NeuralNetworkMultiArrayShapeMapping.RANK5_ARRAY_MAPPING;
         boolean newImageMap = imageMap != NeuralNetworkImageShapeMapping.RANK5_IMAGE_MAPPING;
+        // newLayer matters only below when neither mapping already makes the network ND.
+        boolean newLayer = (!newArrayMap && (hasArrayInput || !newImageMap)) && anyNewLayer(layers);
         boolean nd = newLayer || newArrayMap || newImageMap;
         if (newLayer && !newArrayMap && hasArrayInput) {
             out.add("arrayInputShapeMapping is RANK5_ARRAY_MAPPING but the network has layers added in spec 4 (iOS 13) or later: use EXACT_ARRAY_MAPPING");
@@ -58,13 +69,12 @@ final class NnRules {
             out.add("arrayInputShapeMapping RANK5_ARRAY_MAPPING cannot be combined with imageInputShapeMapping RANK4_IMAGE_MAPPING");
         }
         if ((newArrayMap || newImageMap) && spec > 0 && spec < 4) out.add("EXACT_ARRAY_MAPPING / RANK4_IMAGE_MAPPING need specificationVersion >= 4, model has " + spec);
-        for (NeuralNetworkLayer l : layers) {
-            int need = NnLayerVersions.minimumSpec(l);
-            if (spec > 0 && need > spec) out.add("layer '" + l.getName() + "' (" + layerType(l) + ") needs specificationVersion >= " + need + ", model has " + spec);
-            if (spec > 0 && spec < 2 && NnLayerRules.usesFp16(l)) out.add("layer '" + l.getName() + "' has float16 weights, which need specificationVersion >= 2");
-        }
+        // The per-layer version findings are reported here, before the description's; they are
+        // found in the layer loop below (one pass over the layers) and inserted at this point.
+        int versionFindingsAt = out.size();
+        List<String> versionFindings = new ArrayList<>();
         if (desc.getOutputCount() == 0) out.add("neural networks produce at least one output");
-        if (layers.isEmpty()) out.add("neural networks require at least one layer");
+        if (layerCount == 0) out.add("neural networks require at least one layer");
         if (desc.getInputCount() > 0 && desc.getInputList().stream().allMatch(d -> d.getType().getIsOptional())) {
             out.add("neural networks require at least one non-optional input");
         }
@@ -93,6 +103,9 @@ final class NnRules {
         Map<String, Integer> blobRank = new HashMap<>(nd ? ioRank : Map.of());
         Set<String> names = new HashSet<>();
         for (NeuralNetworkLayer l : layers) {
+            int need = NnLayerVersions.minimumSpec(l);
+            if (spec > 0 && need > spec) versionFindings.add("layer '" + l.getName() + "' (" + layerType(l) + ") needs specificationVersion >= " + need + ", model has " + spec);
+            if (spec > 0 && spec < 2 && NnLayerRules.usesFp16(l)) versionFindings.add("layer '" + l.getName() + "' has float16 weights, which need specificationVersion >= 2");
             String who = "layer '" + l.getName() + "'";
             if (!names.add(l.getName())) out.add(who + ": layer name used twice");
             if (nd) {
@@ -110,6 +123,7 @@ final class NnRules {
                 produced.add(o);
             }
         }
+        out.addAll(versionFindingsAt, versionFindings);
         for (FeatureDescription d : desc.getOutputList()) {
             boolean classOut = classifier && (d.getName().equals(desc.getPredictedFeatureName()) || d.getName().equals(desc.getPredictedProbabilitiesName()));
             if (!produced.contains(d.getName()) && !classOut) out.add("output '" + d.getName() + "' is not produced by any layer");
@@ -118,6 +132,13 @@ final class NnRules {
             String p = m.getNeuralNetworkClassifier().getLabelProbabilityLayerName();
             if (!p.isEmpty() && !produced.contains(p)) out.add("classifier probability blob '" + p + "' is not produced by any layer");
         }
+    }
+
+    private static boolean anyNewLayer(Iterable<NeuralNetworkLayer> layers) {
+        for (NeuralNetworkLayer l : layers) {
+            if (!NnLayerVersions.isIos12Layer(l)) return true;
+        }
+        return false;
     }
 
     private static void ranks(NeuralNetworkLayer l, String who, List<String> blobs, List<Tensor> tensors, String io,

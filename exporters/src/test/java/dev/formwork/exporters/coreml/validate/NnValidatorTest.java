@@ -63,6 +63,8 @@ class NnValidatorTest {
 
     static void flags(Path p, String fragment) {
         List<String> v = CoreMlValidator.violations(p);
+        // read layer by layer (as every .mlmodel is) with the same findings, in the same order, as the whole message
+        assertEquals(CoreMlValidator.violationsOfWholeMessage(p), CoreMlValidator.nnLayerByLayer(p), p.toString());
         assertTrue(v.stream().anyMatch(s -> s.contains(fragment)), "expected a violation containing '" + fragment + "', got " + v);
     }
 
