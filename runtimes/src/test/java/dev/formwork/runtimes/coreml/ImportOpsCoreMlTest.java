@@ -129,6 +129,24 @@ class ImportOpsCoreMlTest {
         }
     }
 
+    /**
+     * A softmax as exporters write it, exp(x - max) / sum: the divisor is computed, so the
+     * NeuralNetwork writes divideBroadcastable (the ML Program real_div), and both run within fp32
+     * tolerance of the interpreter.
+     */
+    @Test
+    void divisionByAComputedValue() throws Exception {
+        Graph g = new Graph("softmax");
+        Value x = g.addInput("x", ValueType.f32(2, 4, 7));
+        Value max = g.apply("ReduceMax", "max", Attributes.of("axes", new int[] {-1}, "keepdims", 1), x);
+        Value e = g.apply("Exp", "exp", g.apply("Sub", "sub", x, max));
+        Value sum = g.apply("ReduceSum", "sum", Attributes.of("axes", new int[] {-1}, "keepdims", 1), e);
+        g.addOutput(g.apply("Div", "div", e, sum));
+        CoreMlHarness.check(g, dir, 3f);
+        assertEquals(1, ops(new NeuralNetworkExporter(), g, CoreMlHarness.FP32).getOrDefault("divideBroadcastable", 0));
+        assertEquals(1, ops(new MlProgramExporter(), g, CoreMlHarness.FP32).getOrDefault("real_div", 0));
+    }
+
     static void refused(Exporter e, Graph g, Path dir, String... fragments) {
         FormworkException c = assertThrows(FormworkException.class, () -> e.check(g, CoreMlHarness.FP32));
         for (String f : fragments) assertTrue(c.getMessage().contains(f), c.getMessage());

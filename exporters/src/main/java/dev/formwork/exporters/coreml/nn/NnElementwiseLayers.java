@@ -3,6 +3,7 @@ package dev.formwork.exporters.coreml.nn;
 import dev.formwork.ir.Node;
 import dev.formwork.ir.Tensor;
 import dev.formwork.proto.coreml.CoreMlNeuralNetworkProto.AddBroadcastableLayerParams;
+import dev.formwork.proto.coreml.CoreMlNeuralNetworkProto.DivideBroadcastableLayerParams;
 import dev.formwork.proto.coreml.CoreMlNeuralNetworkProto.MultiplyBroadcastableLayerParams;
 import dev.formwork.proto.coreml.CoreMlNeuralNetworkProto.NeuralNetworkLayer;
 import dev.formwork.proto.coreml.CoreMlNeuralNetworkProto.SubtractBroadcastableLayerParams;
@@ -10,10 +11,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Add/Sub/Mul -> the numpy-broadcasting layers of iOS 13 (a constant operand is a loadConstantND
- * blob). Div by a constant is a multiply by its reciprocal (within an ulp of x / c); division by a
- * computed value, and Erf/Sqrt/Pow, have no layer in Formwork's Core ML schema and are refused
- * (the coreml-nn profile keeps GELU and LayerNorm whole, so a default pipeline never makes them).
+ * Add/Sub/Mul/Div -> the numpy-broadcasting layers of iOS 13 (a constant operand is a
+ * loadConstantND blob). Div by a constant is a multiply by its reciprocal (within an ulp of x / c,
+ * as the ML Program writer also does); division by a computed value (an exported
+ * softmax's exp / sum) is divideBroadcastable. Erf/Sqrt/Pow have no layer in Formwork's Core ML
+ * schema and are refused (the coreml-nn profile keeps GELU and LayerNorm whole, so a default
+ * pipeline never makes them).
  */
 final class NnElementwiseLayers {
     private NnElementwiseLayers() {}
@@ -22,9 +25,10 @@ final class NnElementwiseLayers {
         t.put("Add", (n, c) -> binary(n, c, NeuralNetworkLayer.newBuilder().setAddBroadcastable(AddBroadcastableLayerParams.getDefaultInstance())));
         t.put("Sub", (n, c) -> binary(n, c, NeuralNetworkLayer.newBuilder().setSubtractBroadcastable(SubtractBroadcastableLayerParams.getDefaultInstance())));
         t.put("Mul", (n, c) -> binary(n, c, NeuralNetworkLayer.newBuilder().setMultiplyBroadcastable(MultiplyBroadcastableLayerParams.getDefaultInstance())));
-        t.put("Div", NnLowering.of(NnElementwiseLayers::div, (n, s) -> {
-            if (!n.input(1).isConstant()) throw NnContext.refuse(n, "division by a computed value has no layer (only by constants)");
-        }));
+        t.put("Div", (n, c) -> {
+            if (n.input(1).isConstant()) div(n, c);
+            else binary(n, c, NeuralNetworkLayer.newBuilder().setDivideBroadcastable(DivideBroadcastableLayerParams.getDefaultInstance()));
+        });
     }
 
     static void binary(Node n, NnContext c, NeuralNetworkLayer.Builder l) {

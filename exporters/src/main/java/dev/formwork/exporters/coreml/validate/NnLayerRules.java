@@ -211,7 +211,7 @@ final class NnLayerRules {
                     out.add(who + ": nearest-neighbour upsampling with a linearUpsampleMode other than DEFAULT");
                 }
             }
-            case ADDBROADCASTABLE, SUBTRACTBROADCASTABLE, MULTIPLYBROADCASTABLE -> count(l, who, 2, 2, out);
+            case ADDBROADCASTABLE, SUBTRACTBROADCASTABLE, MULTIPLYBROADCASTABLE, DIVIDEBROADCASTABLE -> count(l, who, 2, 2, out);
             case ADD, MULTIPLY -> count(l, who, 1, -1, out);
             case LAYER_NOT_SET -> { }
             default -> count(l, who, 1, 1, out);

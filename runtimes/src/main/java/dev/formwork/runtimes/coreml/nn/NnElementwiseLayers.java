@@ -9,8 +9,8 @@ import java.util.Map;
  * Elementwise arithmetic (NeuralNetwork.proto): add / multiply take one or more inputs — with one
  * input they add / multiply the scalar {@code alpha}; with several they combine them with the
  * limited broadcasting the proto lists ([B,1,1,1], [B,C,1,1], [B,1,H,W], [B,C,H,W]), which NumPy
- * broadcasting covers. addBroadcastable, subtractBroadcastable and multiplyBroadcastable take two
- * inputs with NumPy broadcasting.
+ * broadcasting covers. addBroadcastable, subtractBroadcastable, multiplyBroadcastable and
+ * divideBroadcastable take two inputs with NumPy broadcasting.
  */
 final class NnElementwiseLayers {
     private NnElementwiseLayers() {}
@@ -21,6 +21,7 @@ final class NnElementwiseLayers {
         t.put(LayerCase.ADDBROADCASTABLE, c -> two(c, (a, b) -> a + b));
         t.put(LayerCase.SUBTRACTBROADCASTABLE, c -> two(c, (a, b) -> a - b));
         t.put(LayerCase.MULTIPLYBROADCASTABLE, c -> two(c, (a, b) -> a * b));
+        t.put(LayerCase.DIVIDEBROADCASTABLE, c -> two(c, (a, b) -> a / b));
     }
 
     private static NdArray[] fold(NnLayerContext c, Broadcast.Op op, float alpha, boolean add) {
