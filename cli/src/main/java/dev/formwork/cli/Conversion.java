@@ -76,6 +76,7 @@ final class Conversion {
             }
             if (i == 0) first = r.graph();
             checked[i] = new PassStep.Result(null, r.pipeline(), r.report());
+            if (i > 0) releaseTargetGraph();
         }
         progress.end();
         loaded = null;
@@ -88,7 +89,7 @@ final class Conversion {
             Path dest = outDir.resolve(e.fileName(options.name()));
             write(e, rewritten, dest);
             rewritten = null;
-            if (i + 1 < exporters.size()) releaseWrittenTarget();
+            if (i + 1 < exporters.size()) releaseTargetGraph();
             // Reading the artifact back and hashing it are for the report only (a second pass over
             // every written byte); without --report they are skipped.
             ArtifactInfo info = describe && ArtifactReaders.accepts(dest) ? ArtifactReaders.read(dest) : null;
@@ -119,12 +120,13 @@ final class Conversion {
     }
 
     /**
-     * The target just written leaves its rewritten graph's weights on the heap and, for TFLite,
-     * the finished flatbuffer off the heap (a direct buffer as large as the weights, freed only
-     * when a collection runs its cleaner); without a collection now, both stay resident while the
-     * next target's model is rebuilt and its weights are mapped in beside them.
+     * A target's rewritten graph, once checked (all but the first) or written, is garbage, but its
+     * folded weights stay on the heap and, for a written TFLite target, the finished flatbuffer
+     * off the heap (a direct buffer as large as the weights, freed only when a collection runs its
+     * cleaner); without a collection now, the next target's pipeline allocates its own weights
+     * beside them and the process grows to hold both.
      */
-    private static void releaseWrittenTarget() {
+    private static void releaseTargetGraph() {
         System.gc();
     }
 

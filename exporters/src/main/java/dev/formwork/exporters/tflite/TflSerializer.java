@@ -1,7 +1,11 @@
 package dev.formwork.exporters.tflite;
 
 import com.google.flatbuffers.FlatBufferBuilder;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,26 +33,74 @@ final class TflSerializer {
     static final int ALIGN = 16;
     private static final String SIGNATURE = "serving_default";
 
-    private static final FlatBufferBuilder.ByteBufferFactory DIRECT = new FlatBufferBuilder.ByteBufferFactory() {
-        @Override
-        public ByteBuffer newByteBuffer(int capacity) {
-            return ByteBuffer.allocateDirect(capacity).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        }
-    };
+    /** A constant whose bytes the builder leaves out; they go to the file at {@code length - fromEnd}. */
+    private record Hole(ConstData data, int fromEnd) {}
 
     private TflSerializer() {}
 
-    /** The finished flatbuffer: position at its first byte, limit at its end (a view of the builder's buffer). */
-    static ByteBuffer serialize(TflModel m) {
+    /**
+     * Writes the finished flatbuffer into {@code ch} from position 0 and returns its length.
+     *
+     * <p>The constants, nearly all of the file, never become resident in this process, where a
+     * buffer holding the whole model would be as large as the weights: the builder works in a
+     * mapping of scratch space beyond the end of the file (only the pages of the tables it
+     * writes are touched), leaving each constant's bytes out, and the file is then written in
+     * order, the tables copied from the mapping and the constants from their sources; the scratch
+     * space is cut off at the end (where files can be sparse, its untouched part never reaches the
+     * disk either). A flatbuffer's layout depends only on offsets from its end, so the bytes are
+     * those the builder would have produced with the constants in it.
+     */
+    static long write(TflModel m, FileChannel ch) throws IOException {
         Model.ValidateVersion();
         long estimate = m.constantBytes() + (long) ALIGN * m.buffers.size() + 256L * (m.tensors.size() + m.ops.size()) + (1 << 16);
         if (estimate > Integer.MAX_VALUE - 8) throw new dev.formwork.ir.FormworkException("model too large for a flatbuffer (>2 GB)");
-        // Off-heap: the finished model is one buffer as large as all the weights, which a Java heap
-        // sized for the graph would have to find room for in one piece beside the weights.
-        FlatBufferBuilder b = new FlatBufferBuilder((int) estimate, DIRECT);
+        MappedByteBuffer scratch = ch.map(FileChannel.MapMode.READ_WRITE, estimate, estimate);
+        scratch.order(ByteOrder.LITTLE_ENDIAN);
+        List<Hole> holes = new ArrayList<>();
+        ByteBuffer built = build(m, scratch, holes).dataBuffer();
+        int start = built.position();
+        int length = built.limit() - start;
+        int largest = 0;
+        for (Hole h : holes) largest = Math.max(largest, h.data.byteLength());
+        ByteBuffer bytes = ByteBuffer.allocate(largest);
+        int at = 0;
+        // holes were made from the end of the buffer backwards: the last one comes first in the file
+        for (int k = holes.size() - 1; k >= -1; k--) {
+            int holeAt = k >= 0 ? length - holes.get(k).fromEnd : length;
+            write(built.duplicate().position(start + at).limit(start + holeAt), at, ch);
+            if (k < 0) break;
+            at = holeAt + writeConstant(holes.get(k).data, bytes, holeAt, ch);
+        }
+        ch.truncate(length);
+        return length;
+    }
+
+    private static void write(ByteBuffer bytes, long at, FileChannel ch) throws IOException {
+        while (bytes.hasRemaining()) at += ch.write(bytes, at);
+    }
+
+    /** A builder over {@code first}; should it outgrow it, over memory of its own. */
+    private static FlatBufferBuilder builder(ByteBuffer first) {
+        return new FlatBufferBuilder(first.capacity(), new FlatBufferBuilder.ByteBufferFactory() {
+            private boolean given;
+
+            @Override
+            public ByteBuffer newByteBuffer(int capacity) {
+                if (!given && capacity == first.capacity()) {
+                    given = true;
+                    return first;
+                }
+                return ByteBuffer.allocateDirect(capacity).order(ByteOrder.LITTLE_ENDIAN);
+            }
+        });
+    }
+
+    /** Builds the model in {@code into}, each constant's place recorded in {@code holes} and left unwritten. */
+    private static FlatBufferBuilder build(TflModel m, ByteBuffer into, List<Hole> holes) {
+        FlatBufferBuilder b = builder(into);
 
         int[] buffers = new int[m.buffers.size()];
-        for (int i = m.buffers.size() - 1; i >= 0; i--) buffers[i] = buffer(b, m.buffers.get(i));
+        for (int i = m.buffers.size() - 1; i >= 0; i--) buffers[i] = buffer(b, m.buffers.get(i), holes);
         int[] tensors = new int[m.tensors.size()];
         for (int i = 0; i < tensors.length; i++) tensors[i] = tensor(b, m.tensors.get(i));
 
@@ -82,20 +134,28 @@ final class TflSerializer {
                 b.createString(m.description), Model.createBuffersVector(b, buffers), 0, Model.createMetadataVector(b, meta),
                 Model.createSignatureDefsVector(b, new int[] {sig}));
         Model.finishModelBuffer(b, model);
-        return b.dataBuffer();
+        return b;
     }
 
-    private static int buffer(FlatBufferBuilder b, ConstData d) {
+    private static int buffer(FlatBufferBuilder b, ConstData d, List<Hole> holes) {
         if (d.isEmpty()) {
             Buffer.startBuffer(b);
             return Buffer.endBuffer(b);
         }
-        int n = d.byteLength();
-        ByteBuffer dst = b.createUnintializedVector(1, n, ALIGN);
-        d.writeTo(dst);
-        if (dst.position() != n) throw new IllegalStateException("constant wrote " + dst.position() + " of " + n + " bytes");
+        b.createUnintializedVector(1, d.byteLength(), ALIGN);
+        holes.add(new Hole(d, b.offset()));
         int data = b.endVector();
         return Buffer.createBuffer(b, data);
+    }
+
+    /** A constant's bytes at file offset {@code at}, made in {@code bytes}; returns their length. */
+    private static int writeConstant(ConstData d, ByteBuffer bytes, long at, FileChannel ch) throws IOException {
+        int n = d.byteLength();
+        bytes.clear().limit(n);
+        d.writeTo(bytes);
+        if (bytes.position() != n) throw new IllegalStateException("constant wrote " + bytes.position() + " of " + n + " bytes");
+        write(bytes.flip(), at, ch);
+        return n;
     }
 
     private static int tensor(FlatBufferBuilder b, TflModel.TflTensor t) {

@@ -61,15 +61,15 @@ public final class TfliteExporter implements Exporter {
         checkOptions(graph, options);
         Graph g = layout(graph, options).graph();
         TfliteWriter.check(g, options);
-        ByteBuffer model = TfliteWriter.write(g, options);
-        long size = model.remaining();
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            while (model.hasRemaining()) ch.write(model);
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long size = TfliteWriter.write(g, options, ch);
             if (options.labels() != null) {
                 byte[] zip = AssociatedFiles.zip(size, List.of(new AssociatedFiles.Entry(TfliteMetadata.LABELS_FILE,
                         AssociatedFiles.labels(options.labels()))));
                 ByteBuffer z = ByteBuffer.wrap(zip);
-                while (z.hasRemaining()) ch.write(z);
+                long at = size;
+                while (z.hasRemaining()) at += ch.write(z, at);
             }
         }
     }

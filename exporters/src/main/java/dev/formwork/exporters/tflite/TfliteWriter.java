@@ -5,7 +5,8 @@ import dev.formwork.exporters.FormworkVersion;
 import dev.formwork.ir.Graph;
 import dev.formwork.ir.Node;
 import dev.formwork.ir.Value;
-import java.nio.ByteBuffer;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -27,7 +28,8 @@ final class TfliteWriter {
         }
     }
 
-    static ByteBuffer write(Graph g, ExportOptions o) {
+    /** Writes the model into {@code ch} from position 0; returns its length in bytes. */
+    static long write(Graph g, ExportOptions o, FileChannel ch) throws IOException {
         LoweringContext cx = new LoweringContext(g, o);
         TflModel m = cx.model;
         for (Value in : g.inputs()) {
@@ -47,7 +49,7 @@ final class TfliteWriter {
         m.description = "Formwork " + FormworkVersion.VERSION;
         m.subgraphName = g.name();
         addMetadata(g, o, m);
-        return TflSerializer.serialize(m);
+        return TflSerializer.write(m, ch);
     }
 
     /**

@@ -85,6 +85,35 @@ class TfliteFileTest {
                 g.tensors(g.inputs(0)).shape(2), g.tensors(g.inputs(0)).shape(3)});
     }
 
+    /**
+     * The serializer leaves each constant out of the builder and writes it into its place in the
+     * file afterwards, with scratch space past the end that it cuts off: the head's weight and
+     * bias bytes must be found whole in their buffers, and the file must end at the model.
+     */
+    @Test
+    void constantsLandInTheirBuffersAndNoScratchSpaceFollows() throws IOException {
+        Graph g = SampleGraph.build(1);
+        Path p = write(g, new ExportOptions().withName("inplace"));
+        Model m = model(p);
+        long data = 0;
+        Set<String> found = new HashSet<>();
+        for (int i = 0; i < m.buffersLength(); i++) {
+            ByteBuffer b = m.buffers(i).dataAsByteBuffer();
+            if (b == null) continue;
+            data += b.remaining();
+            for (String name : new String[] {"head.weight", "head.bias"}) {
+                float[] want = g.value(name).constant().toFloatArray();
+                if (b.remaining() != 4 * want.length) continue;
+                float[] got = new float[want.length];
+                b.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(got);
+                if (java.util.Arrays.equals(want, got)) found.add(name);
+            }
+        }
+        assertEquals(Set.of("head.weight", "head.bias"), found);
+        long size = Files.size(p);
+        assertTrue(size < data + 16L * m.buffersLength() + (1 << 16), "file of " + size + " bytes for " + data + " bytes of constants");
+    }
+
     @Test
     void readerReportsOpsIoAndDetails() throws IOException {
         Graph g = SampleGraph.build(1);
