@@ -1,6 +1,7 @@
 package dev.formwork.exporters.savedmodel;
 
 import dev.formwork.exporters.ExportOptions;
+import dev.formwork.exporters.MaxPoolAttrs;
 import dev.formwork.ir.Node;
 import dev.formwork.ir.Shape;
 import dev.formwork.ir.Value;
@@ -105,8 +106,8 @@ final class ConvWriters {
             if (rank != 4 && rank != 3) {
                 throw TfGraph.refuse(n, "input " + n.input(0).shape() + " has " + (rank - 2) + " spatial axes; only 1-D and 2-D max pooling is written");
             }
-            for (int d : orDefault(n, "dilations", rank - 2, 1)) {
-                if (d != 1) throw TfGraph.refuse(n, "dilations " + java.util.Arrays.toString(n.intArray("dilations")) + "; TensorFlow's MaxPool has no dilation");
+            if (MaxPoolAttrs.of(n).dilated()) {
+                throw TfGraph.refuse(n, "dilations " + java.util.Arrays.toString(n.intArray("dilations")) + "; TensorFlow's MaxPool has no dilation");
             }
         }
 
@@ -115,21 +116,13 @@ final class ConvWriters {
             check(n, null);
             Padding.requireNhwc(n);
             Shape x = n.input(0).shape(), y = n.output().shape();
-            int[] k = n.intArray("kernel"), s = orDefault(n, "strides", 2, 1), p = orDefault(n, "pads", 4, 0);
+            MaxPoolAttrs a = MaxPoolAttrs.of(n);
+            int[] k = a.kernel(), s = a.strides(), p = a.pads();
             Padding pad = Padding.of(x.dim(1), x.dim(2), k[0], k[1], s[0], s[1], 1, 1, p, y.dim(1), y.dim(2));
             String in = g.tensor(n.input(0));
             if (pad.explicit() != null) in = Padding.pad(g, in, pad.explicit(), Float.NEGATIVE_INFINITY, n.name() + "/pad");
             g.emit(n, "MaxPool", TfAttrs.floatT().ints("ksize", 1, k[0], k[1], 1).ints("strides", 1, s[0], s[1], 1)
                     .s("padding", pad.mode()).s("data_format", "NHWC"), in);
-        }
-
-        /** The IR leaves strides, pads and dilations empty for ONNX's defaults. */
-        private static int[] orDefault(Node n, String name, int count, int fill) {
-            int[] v = n.intArray(name);
-            if (v.length > 0) return v;
-            v = new int[count];
-            java.util.Arrays.fill(v, fill);
-            return v;
         }
     }
 }

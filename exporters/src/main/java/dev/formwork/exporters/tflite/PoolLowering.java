@@ -1,6 +1,7 @@
 package dev.formwork.exporters.tflite;
 
 import dev.formwork.exporters.ExportOptions;
+import dev.formwork.exporters.MaxPoolAttrs;
 import dev.formwork.ir.Node;
 import dev.formwork.ir.Shape;
 import org.tensorflow.lite.schema.ActivationFunctionType;
@@ -78,10 +79,8 @@ final class PoolLowering {
             if (rank != 4 && rank != 3) {
                 throw LoweringContext.refuse(n, "input " + n.input(0).shape() + " has " + (rank - 2) + " spatial axes; MAX_POOL_2D pools 1 or 2");
             }
-            for (int d : orDefault(n, "dilations", rank - 2, 1)) {
-                if (d != 1) {
-                    throw LoweringContext.refuse(n, "dilations " + java.util.Arrays.toString(n.intArray("dilations")) + "; MAX_POOL_2D has no dilation");
-                }
+            if (MaxPoolAttrs.of(n).dilated()) {
+                throw LoweringContext.refuse(n, "dilations " + java.util.Arrays.toString(n.intArray("dilations")) + "; MAX_POOL_2D has no dilation");
             }
         }
 
@@ -89,21 +88,13 @@ final class PoolLowering {
         public void lower(Node n, LoweringContext cx) {
             check(n, cx.options);
             Layout.requireNhwc(n);
-            int[] k = n.intArray("kernel"), s = orDefault(n, "strides", 2, 1), p = orDefault(n, "pads", 4, 0);
+            MaxPoolAttrs a = MaxPoolAttrs.of(n);
+            int[] k = a.kernel(), s = a.strides(), p = a.pads();
             // IR pads are [top, left, bottom, right] like AveragePool's: begin per axis, then end per axis.
             Padding pad = padding(n, k, s, p);
             int in = cx.tensor(n.input(0));
             if (pad.needsPad()) in = Layout.pad(cx, in, pad.explicit(), Float.NEGATIVE_INFINITY, n.name() + "/pad");
             pool(cx, BuiltinOperator.MAX_POOL_2D, n, in, pad.mode(), k, s);
-        }
-
-        /** The IR leaves strides, pads and dilations empty for ONNX's defaults. */
-        private static int[] orDefault(Node n, String name, int count, int fill) {
-            int[] v = n.intArray(name);
-            if (v.length > 0) return v;
-            v = new int[count];
-            java.util.Arrays.fill(v, fill);
-            return v;
         }
     }
 }

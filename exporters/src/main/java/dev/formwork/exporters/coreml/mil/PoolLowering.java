@@ -1,6 +1,6 @@
 package dev.formwork.exporters.coreml.mil;
 
-import dev.formwork.exporters.coreml.MaxPoolAttrs;
+import dev.formwork.exporters.MaxPoolAttrs;
 import dev.formwork.ir.Node;
 import dev.formwork.proto.coreml.CoreMlMilProto.DataType;
 import java.util.Map;

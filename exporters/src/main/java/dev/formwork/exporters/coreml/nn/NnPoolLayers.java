@@ -1,6 +1,6 @@
 package dev.formwork.exporters.coreml.nn;
 
-import dev.formwork.exporters.coreml.MaxPoolAttrs;
+import dev.formwork.exporters.MaxPoolAttrs;
 import dev.formwork.ir.Node;
 import dev.formwork.proto.coreml.CoreMlNeuralNetworkProto.NeuralNetworkLayer;
 import dev.formwork.proto.coreml.CoreMlNeuralNetworkProto.PoolingLayerParams;

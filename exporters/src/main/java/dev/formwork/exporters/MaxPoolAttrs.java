@@ -1,11 +1,11 @@
-package dev.formwork.exporters.coreml;
+package dev.formwork.exporters;
 
 import dev.formwork.ir.Node;
 import java.util.Arrays;
 
 /**
  * A MaxPool node's window with the IR's defaults filled in (strides and dilations 1, pads 0, each
- * left empty when the importer saw none), so both Core ML writers read the same numbers.
+ * left empty when the importer saw none), so every writer reads the same numbers.
  */
 public record MaxPoolAttrs(int[] kernel, int[] strides, int[] pads, int[] dilations) {
     public static MaxPoolAttrs of(Node n) {
