@@ -147,6 +147,31 @@ class ImportOpsCoreMlTest {
         assertEquals(1, ops(new MlProgramExporter(), g, CoreMlHarness.FP32).getOrDefault("real_div", 0));
     }
 
+    /**
+     * An RMS norm, which no LayerNorm recovers: x / sqrt(mean(x^2) + eps) and a cube, so the
+     * NeuralNetwork writes Sqrt and Pow by a constant as the unary layers SQRT and POWER.
+     */
+    @Test
+    void sqrtAndPowerByAConstant() throws Exception {
+        Graph g = new Graph("rms");
+        Value x = g.addInput("x", ValueType.f32(2, 5, 8));
+        Value sq = g.apply("Pow", "square", x, g.addConstant("two", dev.formwork.ir.Tensor.scalar(2f)));
+        Value ms = g.apply("ReduceMean", "mean", Attributes.of("axes", new int[] {-1}, "keepdims", 1), sq);
+        Value rms = g.apply("Sqrt", "sqrt", g.apply("Add", "eps", ms, g.addConstant("eps_value", dev.formwork.ir.Tensor.scalar(1e-6f))));
+        Value y = g.apply("Div", "norm", x, rms);
+        g.addOutput(g.apply("Pow", "cube", y, g.addConstant("three", dev.formwork.ir.Tensor.scalar(3f))));
+        CoreMlHarness.check(g, dir, 2f);
+        assertEquals(3, ops(new NeuralNetworkExporter(), g, CoreMlHarness.FP32).getOrDefault("unary", 0));
+    }
+
+    @Test
+    void powerByAComputedExponentIsRefusedByTheNeuralNetwork() {
+        Graph g = new Graph("pow");
+        Value x = g.addInput("x", ValueType.f32(1, 4));
+        g.addOutput(g.apply("Pow", "pow", x, g.apply("Sigmoid", "e", x)));
+        refused(new NeuralNetworkExporter(), g, dir, "node pow (Pow)", "one constant exponent");
+    }
+
     static void refused(Exporter e, Graph g, Path dir, String... fragments) {
         FormworkException c = assertThrows(FormworkException.class, () -> e.check(g, CoreMlHarness.FP32));
         for (String f : fragments) assertTrue(c.getMessage().contains(f), c.getMessage());

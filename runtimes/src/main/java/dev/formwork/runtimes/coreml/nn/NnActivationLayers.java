@@ -48,12 +48,17 @@ final class NnActivationLayers {
         return map(c, f);
     }
 
-    /** unary: {@code f(scale * x + shift)}, scale 0 read as 1 (the proto's default); EXP only. */
+    /** unary: {@code f(scale * x + shift)}, scale 0 read as 1 (the proto's default); EXP, SQRT and POWER (x to the alpha). */
     private static NdArray[] unary(NnLayerContext c) {
         UnaryFunctionLayerParams p = c.layer.getUnary();
-        if (p.getType() != UnaryFunctionLayerParams.Operation.EXP) throw c.fail("unary function " + p.getType() + " is not supported (EXP is)");
-        float scale = p.getScale() == 0 ? 1f : p.getScale(), shift = p.getShift();
-        return map(c, x -> Math.exp(scale * (float) x + shift));
+        float scale = p.getScale() == 0 ? 1f : p.getScale(), shift = p.getShift(), alpha = p.getAlpha();
+        DoubleUnaryOperator f = switch (p.getType()) {
+            case EXP -> Math::exp;
+            case SQRT -> Math::sqrt;
+            case POWER -> x -> Math.pow(x, alpha);
+            default -> throw c.fail("unary function " + p.getType() + " is not supported (EXP, SQRT and POWER are)");
+        };
+        return map(c, x -> f.applyAsDouble(scale * (float) x + shift));
     }
 
     static NdArray[] map(NnLayerContext c, DoubleUnaryOperator f) {
