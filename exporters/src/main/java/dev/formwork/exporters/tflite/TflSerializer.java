@@ -2,6 +2,7 @@ package dev.formwork.exporters.tflite;
 
 import com.google.flatbuffers.FlatBufferBuilder;
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
@@ -71,8 +72,26 @@ final class TflSerializer {
             if (k < 0) break;
             at = holeAt + writeConstant(holes.get(k).data, bytes, holeAt, ch);
         }
+        built = null;
+        unmap(scratch);
         ch.truncate(length);
         return length;
+    }
+
+    /**
+     * Unmaps the scratch space now instead of at some later collection: Windows refuses to
+     * truncate a file while a mapping of it is open, and elsewhere the mapping would outlive the
+     * write for no use. Nothing reads the buffer afterwards.
+     */
+    private static void unmap(MappedByteBuffer b) {
+        try {
+            Class<?> unsafe = Class.forName("sun.misc.Unsafe");
+            Field the = unsafe.getDeclaredField("theUnsafe");
+            the.setAccessible(true);
+            unsafe.getMethod("invokeCleaner", ByteBuffer.class).invoke(the.get(null), b);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // left to the collector; only a platform that cannot truncate a mapped file minds
+        }
     }
 
     private static void write(ByteBuffer bytes, long at, FileChannel ch) throws IOException {
