@@ -113,7 +113,6 @@ final class ConvWriters {
 
         @Override
         public void write(Node n, TfGraph g) {
-            check(n, null);
             Padding.requireNhwc(n);
             Shape x = n.input(0).shape(), y = n.output().shape();
             MaxPoolAttrs a = MaxPoolAttrs.of(n);

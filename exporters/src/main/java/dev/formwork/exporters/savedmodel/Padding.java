@@ -43,14 +43,20 @@ record Padding(String mode, int[] explicit) {
 
     /** Pad with zeros, [[0,0],[top,bottom],[left,right],[0,0]] on an NHWC tensor. */
     static String pad(TfGraph g, String in, int[] tlbr, String name) {
-        String paddings = g.int32(name + "/paddings", Shape.of(4, 2), 0, 0, tlbr[0], tlbr[2], tlbr[1], tlbr[3], 0, 0);
-        return g.op("Pad", name, TfAttrs.floatT().type("Tpaddings", dev.formwork.proto.tensorflow.SavedModelProto.DataType.DT_INT32), in, paddings);
+        return g.op("Pad", name, padAttrs(), in, paddings(g, tlbr, name));
     }
 
-    /** PadV2 with {@code value} (max pooling pads with -inf so padding never wins), same geometry as {@link #pad}. */
+    /** PadV2 with {@code value} (max pooling pads with -inf so padding never wins), the same geometry. */
     static String pad(TfGraph g, String in, int[] tlbr, float value, String name) {
-        String paddings = g.int32(name + "/paddings", Shape.of(4, 2), 0, 0, tlbr[0], tlbr[2], tlbr[1], tlbr[3], 0, 0);
-        String fill = g.scalar(name + "/value", value);
-        return g.op("PadV2", name, TfAttrs.floatT().type("Tpaddings", dev.formwork.proto.tensorflow.SavedModelProto.DataType.DT_INT32), in, paddings, fill);
+        String paddings = paddings(g, tlbr, name);
+        return g.op("PadV2", name, padAttrs(), in, paddings, g.scalar(name + "/value", value));
+    }
+
+    private static String paddings(TfGraph g, int[] tlbr, String name) {
+        return g.int32(name + "/paddings", Shape.of(4, 2), 0, 0, tlbr[0], tlbr[2], tlbr[1], tlbr[3], 0, 0);
+    }
+
+    private static TfAttrs padAttrs() {
+        return TfAttrs.floatT().type("Tpaddings", dev.formwork.proto.tensorflow.SavedModelProto.DataType.DT_INT32);
     }
 }

@@ -20,31 +20,31 @@ final class Layout {
 
     /** PAD with zeros, [[0,0],[top,bottom],[left,right],[0,0]] on an NHWC tensor. */
     static int pad(LoweringContext cx, int in, int[] tlbr, String name) {
-        Shape s = cx.shape(in);
-        int paddings = cx.int32(name + "/paddings", Shape.of(4, 2), 0, 0, tlbr[0], tlbr[2], tlbr[1], tlbr[3], 0, 0);
-        Shape out = Shape.of(s.dim(0), s.dim(1) + tlbr[0] + tlbr[2], s.dim(2) + tlbr[1] + tlbr[3], s.dim(3));
-        int t = cx.intermediate(name, out);
-        cx.op(BuiltinOperator.PAD, 1, new int[] {in, paddings}, new int[] {t}, BuiltinOptions.PadOptions, b -> {
-            PadOptions.startPadOptions(b);
-            return PadOptions.endPadOptions(b);
-        });
-        return t;
+        return padWith(cx, in, tlbr, null, name);
     }
 
-    /**
-     * PADV2 with {@code value} (max pooling pads with -inf so padding never wins): the same
-     * geometry as {@link #pad}; the scalar fill is a float constant like any other.
-     */
+    /** PADV2 with {@code value} (max pooling pads with -inf so padding never wins), the same geometry. */
     static int pad(LoweringContext cx, int in, int[] tlbr, float value, String name) {
+        return padWith(cx, in, tlbr, value, name);
+    }
+
+    private static int padWith(LoweringContext cx, int in, int[] tlbr, Float value, String name) {
         Shape s = cx.shape(in);
         int paddings = cx.int32(name + "/paddings", Shape.of(4, 2), 0, 0, tlbr[0], tlbr[2], tlbr[1], tlbr[3], 0, 0);
-        int fill = cx.constant(name + "/value", ElementwiseLowering.scalar(value));
         Shape out = Shape.of(s.dim(0), s.dim(1) + tlbr[0] + tlbr[2], s.dim(2) + tlbr[1] + tlbr[3], s.dim(3));
+        int fill = value == null ? -1 : cx.constant(name + "/value", ElementwiseLowering.scalar(value));
         int t = cx.intermediate(name, out);
-        cx.op(BuiltinOperator.PADV2, 1, new int[] {in, paddings, fill}, new int[] {t}, BuiltinOptions.PadV2Options, b -> {
-            PadV2Options.startPadV2Options(b);
-            return PadV2Options.endPadV2Options(b);
-        });
+        if (value == null) {
+            cx.op(BuiltinOperator.PAD, 1, new int[] {in, paddings}, new int[] {t}, BuiltinOptions.PadOptions, b -> {
+                PadOptions.startPadOptions(b);
+                return PadOptions.endPadOptions(b);
+            });
+        } else {
+            cx.op(BuiltinOperator.PADV2, 1, new int[] {in, paddings, fill}, new int[] {t}, BuiltinOptions.PadV2Options, b -> {
+                PadV2Options.startPadV2Options(b);
+                return PadV2Options.endPadV2Options(b);
+            });
+        }
         return t;
     }
 }

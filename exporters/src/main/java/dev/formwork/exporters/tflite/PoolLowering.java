@@ -86,7 +86,6 @@ final class PoolLowering {
 
         @Override
         public void lower(Node n, LoweringContext cx) {
-            check(n, cx.options);
             Layout.requireNhwc(n);
             MaxPoolAttrs a = MaxPoolAttrs.of(n);
             int[] k = a.kernel(), s = a.strides(), p = a.pads();
