@@ -2,6 +2,7 @@ package dev.formwork.exporters.savedmodel;
 
 import dev.formwork.exporters.ExportOptions;
 import dev.formwork.ir.Node;
+import dev.formwork.ir.op.ReduceOps;
 import dev.formwork.ir.Shape;
 import dev.formwork.proto.tensorflow.SavedModelProto.DataType;
 import java.util.Map;
@@ -28,11 +29,7 @@ final class ReduceWriters {
     static final class Reduce implements OpWriter {
         @Override
         public void write(Node n, TfGraph g) {
-            Shape x = n.input(0).shape();
-            long[] a = n.ints("axes");
-            int[] axes = new int[a.length];
-            for (int i = 0; i < a.length; i++) axes[i] = x.axis((int) a[i]);
-            java.util.Arrays.sort(axes);
+            int[] axes = ReduceOps.reducedAxes(n);
             String m = reduce(g, REDUCE.get(n.opType()), n.name(), g.tensor(n.input(0)), g.int32(n.name() + "/axes", axes), n.i("keepdims") != 0);
             g.bind(n.output(), m);
         }

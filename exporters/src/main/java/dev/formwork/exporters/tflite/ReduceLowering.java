@@ -1,6 +1,7 @@
 package dev.formwork.exporters.tflite;
 
 import dev.formwork.ir.Node;
+import dev.formwork.ir.op.ReduceOps;
 import dev.formwork.ir.Shape;
 import java.util.Map;
 import org.tensorflow.lite.schema.BuiltinOperator;
@@ -23,11 +24,7 @@ final class ReduceLowering {
     static final class Reduce implements OpLowering {
         @Override
         public void lower(Node n, LoweringContext cx) {
-            Shape x = n.input(0).shape();
-            long[] a = n.ints("axes");
-            int[] axes = new int[a.length];
-            for (int i = 0; i < a.length; i++) axes[i] = x.axis((int) a[i]);
-            java.util.Arrays.sort(axes);
+            int[] axes = ReduceOps.reducedAxes(n);
             boolean keep = n.i("keepdims") != 0;
             cx.op(REDUCE.get(n.opType()), 1, new int[] {cx.tensor(n.input(0)), cx.int32(n.name() + "/axes", axes)},
                     new int[] {cx.tensor(n.output())}, BuiltinOptions.ReducerOptions, b -> ReducerOptions.createReducerOptions(b, keep));

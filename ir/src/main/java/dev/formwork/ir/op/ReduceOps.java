@@ -16,6 +16,16 @@ public final class ReduceOps {
         return List.of(new ReduceMean(), new Reduce("ReduceSum", "sum over axes"), new Reduce("ReduceMax", "maximum over axes"), new Softmax());
     }
 
+    /** A reduction node's axes as exporters write them: non-negative and ascending. */
+    public static int[] reducedAxes(Node node) {
+        Shape x = node.input(0).shape();
+        long[] axes = node.ints("axes");
+        int[] a = new int[axes.length];
+        for (int i = 0; i < a.length; i++) a[i] = x.axis((int) axes[i]);
+        java.util.Arrays.sort(a);
+        return a;
+    }
+
     static boolean[] axisMask(Node node, Shape x, long[] axes) {
         boolean[] m = new boolean[x.rank()];
         for (long a : axes) m[OpDef.axis(node, x, a)] = true;

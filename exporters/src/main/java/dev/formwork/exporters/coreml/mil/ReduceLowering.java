@@ -1,7 +1,7 @@
 package dev.formwork.exporters.coreml.mil;
 
 import dev.formwork.ir.Node;
-import dev.formwork.ir.Shape;
+import dev.formwork.ir.op.ReduceOps;
 import dev.formwork.proto.coreml.CoreMlMilProto.DataType;
 import java.util.Map;
 
@@ -21,11 +21,7 @@ final class ReduceLowering {
 
     static void reduce(String type, Node n, MilContext c) {
         DataType t = c.computeType(n);
-        Shape x = n.input(0).shape();
-        long[] axes = n.ints("axes");
-        int[] a = new int[axes.length];
-        for (int i = 0; i < a.length; i++) a[i] = x.axis((int) axes[i]);
-        java.util.Arrays.sort(a);
+        int[] a = ReduceOps.reducedAxes(n);
         MilOp op = c.op(type, n).in("x", c.input(n, 0, t)).ints("axes", a).bool("keep_dims", n.i("keepdims") != 0);
         c.bind(n, 0, op.emit(t, MilLowerings.shape(n.output())));
     }

@@ -1,7 +1,7 @@
 package dev.formwork.exporters.coreml.nn;
 
 import dev.formwork.ir.Node;
-import dev.formwork.ir.Shape;
+import dev.formwork.ir.op.ReduceOps;
 import dev.formwork.proto.coreml.CoreMlNeuralNetworkProto.NeuralNetworkLayer;
 import dev.formwork.proto.coreml.CoreMlNeuralNetworkProto.ReduceMaxLayerParams;
 import dev.formwork.proto.coreml.CoreMlNeuralNetworkProto.ReduceMeanLayerParams;
@@ -28,15 +28,6 @@ final class NnReduceLayers {
         });
     }
 
-    private static int[] axes(Node n) {
-        Shape x = n.input(0).shape();
-        long[] axes = n.ints("axes");
-        int[] a = new int[axes.length];
-        for (int i = 0; i < a.length; i++) a[i] = x.axis((int) axes[i]);
-        java.util.Arrays.sort(a);
-        return a;
-    }
-
     private static boolean keep(Node n) {
         return n.i("keepdims") != 0;
     }
@@ -48,19 +39,19 @@ final class NnReduceLayers {
 
     static void reduceMean(Node n, NnContext c) {
         ReduceMeanLayerParams.Builder p = ReduceMeanLayerParams.newBuilder().setKeepDims(keep(n)).setReduceAll(false);
-        for (int v : axes(n)) p.addAxes(v);
+        for (int v : ReduceOps.reducedAxes(n)) p.addAxes(v);
         add(n, c, NeuralNetworkLayer.newBuilder().setReduceMean(p));
     }
 
     static void reduceSum(Node n, NnContext c) {
         ReduceSumLayerParams.Builder p = ReduceSumLayerParams.newBuilder().setKeepDims(keep(n)).setReduceAll(false);
-        for (int v : axes(n)) p.addAxes(v);
+        for (int v : ReduceOps.reducedAxes(n)) p.addAxes(v);
         add(n, c, NeuralNetworkLayer.newBuilder().setReduceSum(p));
     }
 
     static void reduceMax(Node n, NnContext c) {
         ReduceMaxLayerParams.Builder p = ReduceMaxLayerParams.newBuilder().setKeepDims(keep(n)).setReduceAll(false);
-        for (int v : axes(n)) p.addAxes(v);
+        for (int v : ReduceOps.reducedAxes(n)) p.addAxes(v);
         add(n, c, NeuralNetworkLayer.newBuilder().setReduceMax(p));
     }
 }

@@ -43,18 +43,24 @@ public final class Reduce {
 
     /** Sum over the flagged axes, accumulated in double and rounded once (keep_dims form). */
     public static float[] sum(float[] x, int[] shape, boolean[] reduce) {
-        double[] acc = accumulate(x, shape, reduce, false);
+        return rounded(accumulate(x, shape, reduce, false));
+    }
+
+    /** Maximum over the flagged axes; a NaN anywhere in a window makes that result NaN (keep_dims form). */
+    public static float[] max(float[] x, int[] shape, boolean[] reduce) {
+        return rounded(accumulate(x, shape, reduce, true));
+    }
+
+    private static float[] rounded(double[] acc) {
         float[] y = new float[acc.length];
         for (int k = 0; k < y.length; k++) y[k] = (float) acc[k];
         return y;
     }
 
-    /** Maximum over the flagged axes; a NaN anywhere in a window makes that result NaN (keep_dims form). */
-    public static float[] max(float[] x, int[] shape, boolean[] reduce) {
-        double[] acc = accumulate(x, shape, reduce, true);
-        float[] y = new float[acc.length];
-        for (int k = 0; k < y.length; k++) y[k] = (float) acc[k];
-        return y;
+    /** One of {@link #mean}, {@link #sum}, {@link #max}: the layers and ops that reduce pick theirs. */
+    @FunctionalInterface
+    public interface Kernel {
+        float[] apply(float[] x, int[] shape, boolean[] reduce);
     }
 
     /** Per output position (1 at each reduced axis): the sum, or the NaN-propagating maximum. */

@@ -12,18 +12,13 @@ import java.util.Map;
 final class MilReduceOps {
     private MilReduceOps() {}
 
-    @FunctionalInterface
-    private interface Kernel {
-        float[] apply(float[] x, int[] shape, boolean[] reduce);
-    }
-
     static void register(Map<String, MilOp> t) {
         t.put("reduce_mean", c -> reduce(c, Reduce::mean));
         t.put("reduce_sum", c -> reduce(c, Reduce::sum));
         t.put("reduce_max", c -> reduce(c, Reduce::max));
     }
 
-    private static MilValue[] reduce(MilOpContext c, Kernel kernel) {
+    private static MilValue[] reduce(MilOpContext c, Reduce.Kernel kernel) {
         MilValue x = MilElementwiseOps.floatInput(c, "x");
         int r = x.rank();
         boolean[] red = new boolean[r];

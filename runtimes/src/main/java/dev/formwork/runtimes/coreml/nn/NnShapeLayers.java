@@ -94,13 +94,8 @@ final class NnShapeLayers {
         return new NdArray[] {NdArray.of(out, x.data().clone())};
     }
 
-    @FunctionalInterface
-    private interface Kernel {
-        float[] apply(float[] x, int[] shape, boolean[] reduce);
-    }
-
     /** reduceMean / reduceSum / reduceMax share their fields: axes, keepDims, reduceAll. */
-    private static NdArray[] reduce(NnLayerContext c, java.util.List<Long> axes, boolean keepDims, boolean all, Kernel kernel) {
+    private static NdArray[] reduce(NnLayerContext c, java.util.List<Long> axes, boolean keepDims, boolean all, Reduce.Kernel kernel) {
         NdArray x = c.x();
         int r = x.rank();
         boolean[] red = new boolean[r];
