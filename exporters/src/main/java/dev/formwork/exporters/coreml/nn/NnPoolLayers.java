@@ -53,19 +53,17 @@ final class NnPoolLayers {
             return;
         }
         int[] in = n.input(0).shape().toArray(), out = n.output().shape().toArray();
-        String x4 = reshape(c, n.name() + "_as_2d", x, new int[] {in[0], in[1], 1, in[2]});
+        int[] in4 = {in[0], in[1], 1, in[2]};
+        String x4 = c.auxBlob(n.name() + "_as_2d", in4);
+        reshape(c, n.name() + "_as_2d", x, x4, in4);
         String y4 = c.auxBlob(n.name() + "_2d", new int[] {out[0], out[1], 1, out[2]});
         c.add(pool, n.name() + "_2d", NnLowerings.one(x4), NnLowerings.one(y4));
-        ReshapeStaticLayerParams.Builder back = ReshapeStaticLayerParams.newBuilder();
-        for (int d : out) back.addTargetShape(d);
-        c.add(NeuralNetworkLayer.newBuilder().setReshapeStatic(back), n.name(), NnLowerings.one(y4), NnLowerings.one(c.out(n, 0)));
+        reshape(c, n.name(), y4, c.out(n, 0), out);
     }
 
-    private static String reshape(NnContext c, String name, String x, int[] shape) {
-        String y = c.auxBlob(name, shape);
+    private static void reshape(NnContext c, String name, String x, String y, int[] shape) {
         ReshapeStaticLayerParams.Builder p = ReshapeStaticLayerParams.newBuilder();
         for (int d : shape) p.addTargetShape(d);
         c.add(NeuralNetworkLayer.newBuilder().setReshapeStatic(p), name, NnLowerings.one(x), NnLowerings.one(y));
-        return y;
     }
 }
